@@ -1,0 +1,54 @@
+namespace JobQueue.Grains;
+
+/// <summary>
+/// One job, keyed by its job key. It owns the job's state machine and its lease: every call that changes a
+/// reserved or running job must present the lease token (<see cref="Job.ReservedBy"/>) of the current holder.
+/// </summary>
+[Alias("JobQueue.Grains.IJobGrain")]
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Leases the job if it is ready in <paramref name="queue"/>; null if it is not.</summary>
+    /// <remarks>Called by the queue grain, which picks the job and mints the lease token.</remarks>
+    [Alias("Reserve")]
+    Task<Job?> Reserve(string queue, string reservedBy);
+
+    /// <summary>Extends the lease by the time-to-release; tells the holder if a kill was asked for.</summary>
+    [Alias("Touch")]
+    Task<LeaseStatus> Touch(string reservedBy);
+
+    /// <summary>Records that the command started, as process <paramref name="pid"/> on <paramref name="host"/>.</summary>
+    [Alias("Started")]
+    Task Started(string reservedBy, int pid, string host);
+
+    /// <summary>Records how the command ended.</summary>
+    [Alias("Ended")]
+    Task Ended(string reservedBy, JobEndReport report);
+
+    /// <summary>Gives the job back: delayed (or buried once its retries are spent after a failed run). Returns the new state.</summary>
+    [Alias("Release")]
+    Task<JobState> Release(string reservedBy, string failReason, TimeSpan delay);
+
+    /// <summary>Buries the job with a reason.</summary>
+    [Alias("Bury")]
+    Task Bury(string reservedBy, string failReason);
+
+    /// <summary>Completes the job after a successful run, moving it into the history.</summary>
+    [Alias("Archive")]
+    Task Archive(string reservedBy);
+
+    /// <summary>Makes a buried job ready again with its retries restored; false if it was not buried.</summary>
+    [Alias("Kick")]
+    Task<bool> Kick();
+
+    /// <summary>Removes the job unless it is reserved or running; false if it was not removed.</summary>
+    [Alias("Delete")]
+    Task<bool> Delete();
+
+    /// <summary>Stops the job: a reserved job is buried at once, a running one is killed by its runner at its next touch.</summary>
+    [Alias("Kill")]
+    Task<bool> Kill();
+
+    /// <summary>Acts on an elapsed delay or an expired lease, if the job has one.</summary>
+    [Alias("WakeIfDue")]
+    Task WakeIfDue();
+}

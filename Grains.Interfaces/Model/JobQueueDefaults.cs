@@ -1,0 +1,62 @@
+namespace JobQueue;
+
+/// <summary>Defaults and limits shared by clients, runners and the server; values follow the model.</summary>
+public static class JobQueueDefaults
+{
+    /// <summary>How long a reservation lasts without a touch. Default: 60 seconds.</summary>
+    public static readonly TimeSpan TimeToRelease = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a runner touches a running job. Default: 15 seconds.</summary>
+    public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a failed job waits before it is ready again. Default: 30 seconds.</summary>
+    public static readonly TimeSpan ReleaseDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Memory a job reserves when neither the user nor learning says otherwise.</summary>
+    public const int RamMb = 1000;
+
+    /// <summary>Time a job reserves when neither the user nor learning says otherwise.</summary>
+    public static readonly TimeSpan Time = TimeSpan.FromHours(1);
+
+    /// <summary>Cores a job reserves unless told otherwise.</summary>
+    public const int Cores = 1;
+
+    /// <summary>How many times a failing job is retried before it is buried, unless told otherwise.</summary>
+    public const int Retries = 3;
+
+    /// <summary>The rep group of jobs added without one.</summary>
+    public const string RepGroup = "manually_added";
+
+    /// <summary>The longest command accepted, in UTF-8 bytes (128 KiB).</summary>
+    public const int MaxCmdBytes = 128 * 1024;
+
+    /// <summary>The longest rep group, req group or environment entry accepted, in characters.</summary>
+    public const int MaxNameLength = 4096;
+
+    /// <summary>How much of the start and of the end of stdout and stderr is kept (4 KiB each).</summary>
+    public const int OutputKeepBytes = 4096;
+
+    /// <summary>The largest priority and retry count.</summary>
+    public const int MaxByteValue = 255;
+
+    /// <summary>Learned memory is rounded up to this many MB.</summary>
+    public const int RecommendedRamRoundMb = 100;
+
+    /// <summary>Learned time is rounded up to this many seconds (30 minutes).</summary>
+    public const int RecommendedTimeRoundSeconds = 1800;
+
+    /// <summary>After a RAM failure memory grows at least by this many MB.</summary>
+    public const int RamIncreaseMinMb = 1000;
+
+    /// <summary>Multiplier of peak memory after a RAM failure when the peak is at most <see cref="RamIncreaseBreakpointMb"/>.</summary>
+    public const double RamIncreaseMultLow = 2.0;
+
+    /// <summary>Multiplier of peak memory after a RAM failure above <see cref="RamIncreaseBreakpointMb"/>.</summary>
+    public const double RamIncreaseMultHigh = 1.3;
+
+    /// <summary>The peak memory (MB) where the RAM increase multiplier changes.</summary>
+    public const int RamIncreaseBreakpointMb = 8192;
+
+    /// <summary>How much time is added after a time failure.</summary>
+    public static readonly TimeSpan TimeIncrease = TimeSpan.FromHours(1);
+}
