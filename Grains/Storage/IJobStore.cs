@@ -1,0 +1,63 @@
+namespace JobQueue.Grains.Storage;
+
+/// <summary>
+/// The durable store behind the queue. Writes arrive in batches from <see cref="StoreWriter"/> and each batch is
+/// one transaction; reads serve the queue's hot paths and are all index lookups bounded by their limits.
+/// </summary>
+public interface IJobStore : IAsyncDisposable
+{
+    /// <summary>"sqlite" or "postgres".</summary>
+    string ProviderName { get; }
+
+    /// <summary>Creates or upgrades the schema, idempotently.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Applies a batch of writes in one transaction; one outcome per write, in order.</summary>
+    Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken);
+
+    /// <summary>The incomplete job with this key, or null.</summary>
+    Task<JobRecord?> GetJobAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The ready jobs of a queue, best first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ReadyEntry>> GetReadyAsync(string queue, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Keys of jobs whose delay or lease ended at or before <paramref name="now"/>, soonest first.</summary>
+    Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>A stored environment, compressed, or null.</summary>
+    Task<byte[]?> GetEnvAsync(string envKey, CancellationToken cancellationToken);
+
+    /// <summary>Every scheduler group that ever had a job.</summary>
+    Task<IReadOnlyList<string>> GetQueuesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The memory and time histograms of a req group's completed runs.</summary>
+    Task<ReqGroupHistory> GetReqGroupHistoryAsync(string reqGroup, CancellationToken cancellationToken);
+
+    /// <summary>Read-only queries for status reporting.</summary>
+    IJobMonitor Monitor { get; }
+}
+
+/// <summary>Read-only status queries; every one is bounded by a limit or by the size of its answer.</summary>
+public interface IJobMonitor
+{
+    /// <summary>Incomplete jobs by key; missing keys are left out.</summary>
+    Task<IReadOnlyList<JobRecord>> GetJobsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>The latest completed run of each key that has one.</summary>
+    Task<IReadOnlyList<JobRecord>> GetLatestRunsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>Every completed run of a key, oldest first.</summary>
+    Task<IReadOnlyList<JobRecord>> GetRunsAsync(string key, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>The counters, optionally of one rep group; only non-zero rows.</summary>
+    Task<IReadOnlyList<CountRow>> GetCountsAsync(string? repGroup, CancellationToken cancellationToken);
+
+    /// <summary>Jobs of one count group (rep group or all, state, exit code, fail reason), oldest first.</summary>
+    Task<IReadOnlyList<JobRecord>> GetGroupAsync(string? repGroup, CountKey group, int limit, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>All jobs matching a rep group (or all incomplete) and an optional state, oldest first.</summary>
+    Task<IReadOnlyList<JobRecord>> GetAllAsync(string? repGroup, JobState? state, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>Reserved and running jobs.</summary>
+    Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,586 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace JobQueue.Grains.Storage.Sqlite;
+
+/// <summary>
+/// The embedded job store: one SQLite file in WAL mode. One writer connection applies the group-committed batches;
+/// reads use pooled connections and run concurrently with the writer.
+/// </summary>
+public sealed class SqliteJobStore : IJobStore, IJobMonitor
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteConnection? _writer;
+    private SqliteCommand? _insertJob;
+    private SqliteCommand? _updateJob;
+    private SqliteCommand? _updateJobWithOutput;
+    private SqliteCommand? _deleteJob;
+    private SqliteCommand? _insertHistory;
+    private SqliteCommand? _upsertCount;
+    private SqliteCommand? _upsertHistogram;
+    private SqliteCommand? _insertQueue;
+    private SqliteCommand? _insertEnv;
+
+    /// <summary>Creates a store on the file <paramref name="dbFile"/>.</summary>
+    /// <param name="dbFile">The database file; its directory is created if missing.</param>
+    /// <param name="synchronous">SQLite's synchronous level: "FULL" (fsync every commit) or "NORMAL".</param>
+    public SqliteJobStore(string dbFile, string synchronous = "FULL")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dbFile);
+        DbFile = Path.GetFullPath(dbFile);
+        _synchronous = synchronous.ToUpperInvariant() switch
+        {
+            "FULL" or "NORMAL" or "EXTRA" => synchronous.ToUpperInvariant(),
+            _ => throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "must be FULL, NORMAL or EXTRA"),
+        };
+        _connectionString = ConnectionStringFor(DbFile);
+    }
+
+    /// <summary>The database file.</summary>
+    public string DbFile { get; }
+
+    /// <inheritdoc />
+    public string ProviderName => "sqlite";
+
+    /// <inheritdoc />
+    public IJobMonitor Monitor => this;
+
+    /// <summary>The connection string for a database file, as Orleans' ADO.NET providers also use it.</summary>
+    public static string ConnectionStringFor(string dbFile) => new SqliteConnectionStringBuilder
+    {
+        DataSource = dbFile,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        DefaultTimeout = 60,
+    }.ToString();
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(DbFile);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var writer = new SqliteConnection(_connectionString);
+        await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+        Execute(writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=60000;");
+        Execute(writer, SqliteSchema.Create);
+        using (var check = writer.CreateCommand())
+        {
+            check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'OrleansQuery'";
+            if ((long)check.ExecuteScalar()! == 0)
+            {
+                // Orleans' ADO.NET grain storage keeps the queue's few stateful grains in the same file.
+                Execute(writer, JobQueueStorage.Script("Sqlite-Main.sql") + "\n" + JobQueueStorage.Script("Sqlite-Persistence.sql"));
+            }
+        }
+
+        _writer = writer;
+        PrepareWriterCommands(writer);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = writer.BeginTransaction(deferred: false);
+            var effects = new BatchEffects();
+            var outcomes = new List<WriteOutcome>(batch.Count);
+            foreach (var write in batch)
+            {
+                outcomes.Add(write switch
+                {
+                    InsertJobs insert => Insert(transaction, insert, effects),
+                    JobChange change => Change(transaction, change, effects),
+                    _ => throw new ArgumentException($"unknown write {write.GetType().Name}", nameof(batch)),
+                });
+            }
+
+            ApplyEffects(transaction, effects);
+            transaction.Commit();
+            return outcomes;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<JobRecord?> GetJobAsync(string key, CancellationToken cancellationToken)
+    {
+        var rows = await QueryJobsAsync(
+            $"SELECT {JobRows.SelectList(true)} FROM jq_jobs WHERE key = @key",
+            cmd => cmd.Parameters.AddWithValue("@key", key),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReadyEntry>> GetReadyAsync(string queue, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT key, priority, seq FROM jq_jobs WHERE queue = @queue AND state = 1 ORDER BY priority DESC, seq LIMIT @limit";
+        cmd.Parameters.AddWithValue("@queue", queue);
+        cmd.Parameters.AddWithValue("@limit", limit);
+        var result = new List<ReadyEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new ReadyEntry(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT key FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit";
+        cmd.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("@limit", limit);
+        return await ReadStringsAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]?> GetEnvAsync(string envKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT data FROM jq_envs WHERE env_key = @key";
+        cmd.Parameters.AddWithValue("@key", envKey);
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> GetQueuesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT name FROM jq_queues ORDER BY name";
+        return await ReadStringsAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ReqGroupHistory> GetReqGroupHistoryAsync(string reqGroup, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT kind, bucket, n FROM jq_req_hist WHERE req_group = @group AND n > 0 ORDER BY kind, bucket";
+        cmd.Parameters.AddWithValue("@group", reqGroup);
+        var ram = new List<HistogramBucket>();
+        var time = new List<HistogramBucket>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var bucket = new HistogramBucket(reader.GetInt32(1), reader.GetInt64(2));
+            (reader.GetInt32(0) == BatchEffects.RamKind ? ram : time).Add(bucket);
+        }
+
+        return new ReqGroupHistory(ram, time);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetJobsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken) =>
+        QueryByKeysAsync($"SELECT {JobRows.SelectList(withOutput)} FROM jq_jobs WHERE key IN ({{0}}) ORDER BY seq", keys, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetLatestRunsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken) =>
+        QueryByKeysAsync(
+            $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE id IN (SELECT MAX(id) FROM jq_history WHERE key IN ({{0}}) GROUP BY key) ORDER BY id",
+            keys,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetRunsAsync(string key, bool withOutput, CancellationToken cancellationToken) =>
+        QueryJobsAsync(
+            $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE key = @key ORDER BY id",
+            cmd => cmd.Parameters.AddWithValue("@key", key),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CountRow>> GetCountsAsync(string? repGroup, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = repGroup is null
+            ? "SELECT rep_group, state, exit_code, fail_reason, n FROM jq_counts WHERE n <> 0"
+            : "SELECT rep_group, state, exit_code, fail_reason, n FROM jq_counts WHERE rep_group = @rg AND n <> 0";
+        if (repGroup is not null)
+        {
+            cmd.Parameters.AddWithValue("@rg", repGroup);
+        }
+
+        var result = new List<CountRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = new CountKey(reader.GetString(0), (JobState)reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3));
+            result.Add(new CountRow(key, reader.GetInt64(4)));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetGroupAsync(string? repGroup, CountKey group, int limit, bool withOutput, CancellationToken cancellationToken)
+    {
+        var (table, order) = group.State == JobState.Complete ? ("jq_history", "id") : ("jq_jobs", "seq");
+        var stateFilter = group.State == JobState.Complete ? "" : "state = @state AND ";
+        var repFilter = repGroup is null ? "" : "rep_group = @rg AND ";
+        var sql = $"SELECT {JobRows.SelectList(withOutput)} FROM {table} WHERE {repFilter}{stateFilter}exit_code = @ec AND fail_reason = @fr ORDER BY {order} LIMIT @limit";
+        return QueryJobsAsync(
+            sql,
+            cmd =>
+            {
+                if (repGroup is not null)
+                {
+                    cmd.Parameters.AddWithValue("@rg", repGroup);
+                }
+
+                cmd.Parameters.AddWithValue("@state", (long)group.State);
+                cmd.Parameters.AddWithValue("@ec", (long)group.ExitCode);
+                cmd.Parameters.AddWithValue("@fr", group.FailReason);
+                cmd.Parameters.AddWithValue("@limit", limit);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JobRecord>> GetAllAsync(string? repGroup, JobState? state, bool withOutput, CancellationToken cancellationToken)
+    {
+        var result = new List<JobRecord>();
+        if (state != JobState.Complete)
+        {
+            var filters = new List<string>();
+            if (repGroup is not null)
+            {
+                filters.Add("rep_group = @rg");
+            }
+
+            if (state is not null)
+            {
+                filters.Add("state = @state");
+            }
+
+            var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
+            result.AddRange(await QueryJobsAsync(
+                $"SELECT {JobRows.SelectList(withOutput)} FROM jq_jobs {where} ORDER BY seq",
+                cmd =>
+                {
+                    cmd.Parameters.AddWithValue("@rg", (object?)repGroup ?? DBNull.Value);
+                    cmd.Parameters.AddWithValue("@state", (object?)(long?)state ?? DBNull.Value);
+                },
+                cancellationToken).ConfigureAwait(false));
+        }
+
+        if (repGroup is not null && state is null or JobState.Complete)
+        {
+            result.AddRange(await QueryJobsAsync(
+                $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE rep_group = @rg ORDER BY id",
+                cmd => cmd.Parameters.AddWithValue("@rg", repGroup),
+                cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT key, started_at, time_ms FROM jq_jobs WHERE state IN (2, 3)";
+        var result = new List<RunningJob>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTimeOffset? started = reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+            result.Add(new RunningJob(reader.GetString(0), started, TimeSpan.FromMilliseconds(reader.GetInt64(2))));
+        }
+
+        return result;
+    }
+
+    /// <summary>Copies the live database to <paramref name="path"/> with SQLite's online backup.</summary>
+    public async Task BackupAsync(string path, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var temporary = full + ".tmp";
+        File.Delete(temporary);
+        await using (var source = await OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Pooling = false }.ToString());
+            await destination.OpenAsync(cancellationToken).ConfigureAwait(false);
+            source.BackupDatabase(destination);
+            Execute(destination, "PRAGMA journal_mode=DELETE;");
+        }
+
+        File.Move(temporary, full, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var cmd in new[] { _insertJob, _updateJob, _updateJobWithOutput, _deleteJob, _insertHistory, _upsertCount, _upsertHistogram, _insertQueue, _insertEnv })
+            {
+                cmd?.Dispose();
+            }
+
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync().ConfigureAwait(false);
+                _writer = null;
+            }
+
+            SqliteConnection.ClearAllPools();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadStringsAsync(SqliteCommand cmd, CancellationToken cancellationToken)
+    {
+        var result = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            cmd.Parameters.Add(new SqliteParameter("@" + name, null));
+        }
+
+        return cmd;
+    }
+
+    private static void Bind(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IEnumerable<string> columns)
+    {
+        cmd.Transaction = transaction;
+        foreach (var column in columns)
+        {
+            cmd.Parameters["@" + column].Value = JobRows.Value(job, column) ?? DBNull.Value;
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private async Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        bind(cmd);
+        var result = new List<JobRecord>();
+        await using DbDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(JobRows.Read(reader));
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<JobRecord>> QueryByKeysAsync(string sqlFormat, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var result = new List<JobRecord>();
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "@k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            result.AddRange(await QueryJobsAsync(
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, sqlFormat, string.Join(", ", names)),
+                cmd =>
+                {
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        cmd.Parameters.AddWithValue(names[i], chunk[i]);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+
+    private void PrepareWriterCommands(SqliteConnection writer)
+    {
+        var insertList = string.Join(", ", JobRows.InsertColumns);
+        var insertValues = string.Join(", ", JobRows.InsertColumns.Select(c => "@" + c));
+        _insertJob = Command(
+            writer,
+            $"INSERT INTO jq_jobs ({insertList}) VALUES ({insertValues}) ON CONFLICT (key) DO NOTHING RETURNING seq",
+            JobRows.InsertColumns);
+        _insertHistory = Command(
+            writer,
+            $"INSERT INTO jq_history (seq, {insertList}, archived_at) VALUES (@seq, {insertValues}, @archived_at)",
+            [.. JobRows.InsertColumns, "seq", "archived_at"]);
+
+        var set = string.Join(", ", JobRows.UpdateColumns.Select(c => $"{c} = @{c}"));
+        _updateJob = Command(writer, $"UPDATE jq_jobs SET {set} WHERE key = @key AND version = @expected", [.. JobRows.UpdateColumns, "key", "expected"]);
+        _updateJobWithOutput = Command(
+            writer,
+            $"UPDATE jq_jobs SET {set}, stdout = @stdout, stderr = @stderr WHERE key = @key AND version = @expected",
+            [.. JobRows.UpdateColumns, "stdout", "stderr", "key", "expected"]);
+        _deleteJob = Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND version = @expected", "key", "expected");
+        _upsertCount = Command(
+            writer,
+            "INSERT INTO jq_counts (rep_group, state, exit_code, fail_reason, n) VALUES (@rg, @state, @ec, @fr, @n) " +
+            "ON CONFLICT (rep_group, state, exit_code, fail_reason) DO UPDATE SET n = jq_counts.n + excluded.n",
+            "rg", "state", "ec", "fr", "n");
+        _upsertHistogram = Command(
+            writer,
+            "INSERT INTO jq_req_hist (req_group, kind, bucket, n) VALUES (@rg, @kind, @bucket, @n) " +
+            "ON CONFLICT (req_group, kind, bucket) DO UPDATE SET n = jq_req_hist.n + excluded.n",
+            "rg", "kind", "bucket", "n");
+        _insertQueue = Command(writer, "INSERT INTO jq_queues (name) VALUES (@name) ON CONFLICT (name) DO NOTHING", "name");
+        _insertEnv = Command(writer, "INSERT INTO jq_envs (env_key, data) VALUES (@key, @data) ON CONFLICT (env_key) DO NOTHING", "key", "data");
+    }
+
+    private Inserted Insert(SqliteTransaction transaction, InsertJobs insert, BatchEffects effects)
+    {
+        var envCmd = _insertEnv!;
+        envCmd.Transaction = transaction;
+        foreach (var (key, data) in insert.Envs)
+        {
+            envCmd.Parameters["@key"].Value = key;
+            envCmd.Parameters["@data"].Value = data;
+            envCmd.ExecuteNonQuery();
+        }
+
+        var cmd = _insertJob!;
+        var inserted = new List<JobRecord>(insert.Jobs.Count);
+        foreach (var job in insert.Jobs)
+        {
+            Bind(cmd, transaction, job, JobRows.InsertColumns);
+            if (cmd.ExecuteScalar() is long seq)
+            {
+                var added = job with { Seq = seq };
+                inserted.Add(added);
+                effects.Added(added);
+            }
+        }
+
+        return new Inserted(inserted, insert.Jobs.Count - inserted.Count);
+    }
+
+    private WriteOutcome Change(SqliteTransaction transaction, JobChange change, BatchEffects effects)
+    {
+        var key = change.Before.Key;
+        var expected = change.Before.Version;
+        int rows;
+        switch (change.Kind)
+        {
+            case JobChangeKind.Update:
+                var after = change.After ?? throw new ArgumentException("an update needs the new row", nameof(change));
+                var cmd = change.OutputChanged ? _updateJobWithOutput! : _updateJob!;
+                Bind(cmd, transaction, after, change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns);
+                cmd.Parameters["@key"].Value = key;
+                cmd.Parameters["@expected"].Value = expected;
+                rows = cmd.ExecuteNonQuery();
+                break;
+            case JobChangeKind.Archive:
+            case JobChangeKind.Delete:
+                _deleteJob!.Transaction = transaction;
+                _deleteJob.Parameters["@key"].Value = key;
+                _deleteJob.Parameters["@expected"].Value = expected;
+                rows = _deleteJob.ExecuteNonQuery();
+                if (rows == 1 && change is { Kind: JobChangeKind.Archive, After: { } run })
+                {
+                    Bind(_insertHistory!, transaction, run, JobRows.InsertColumns);
+                    _insertHistory!.Parameters["@seq"].Value = run.Seq;
+                    _insertHistory.Parameters["@archived_at"].Value = (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds();
+                    _insertHistory.ExecuteNonQuery();
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change.Kind, "unknown change kind");
+        }
+
+        if (rows != 1)
+        {
+            return VersionConflict.Instance;
+        }
+
+        effects.Changed(change);
+        return Committed.Instance;
+    }
+
+    private void ApplyEffects(SqliteTransaction transaction, BatchEffects effects)
+    {
+        var counts = _upsertCount!;
+        counts.Transaction = transaction;
+        foreach (var (key, delta) in effects.Counts)
+        {
+            counts.Parameters["@rg"].Value = key.RepGroup;
+            counts.Parameters["@state"].Value = (long)key.State;
+            counts.Parameters["@ec"].Value = (long)key.ExitCode;
+            counts.Parameters["@fr"].Value = key.FailReason;
+            counts.Parameters["@n"].Value = delta;
+            counts.ExecuteNonQuery();
+        }
+
+        var histogram = _upsertHistogram!;
+        histogram.Transaction = transaction;
+        foreach (var (key, delta) in effects.Histogram)
+        {
+            histogram.Parameters["@rg"].Value = key.ReqGroup;
+            histogram.Parameters["@kind"].Value = (long)key.Kind;
+            histogram.Parameters["@bucket"].Value = (long)key.Bucket;
+            histogram.Parameters["@n"].Value = delta;
+            histogram.ExecuteNonQuery();
+        }
+
+        var queues = _insertQueue!;
+        queues.Transaction = transaction;
+        foreach (var queue in effects.Queues)
+        {
+            queues.Parameters["@name"].Value = queue;
+            queues.ExecuteNonQuery();
+        }
+    }
+}

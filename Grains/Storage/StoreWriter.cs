@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Grains.Storage;
+
+/// <summary>
+/// Group commit: gathers the writes of many grains into one transaction, and acknowledges each caller only after
+/// that transaction committed. While one batch commits, the next one gathers, so the batch size grows with load.
+/// </summary>
+public sealed partial class StoreWriter : IAsyncDisposable
+{
+    private const int MaxBatchWeight = 20_000;
+
+    private readonly IJobStore _store;
+    private readonly ILogger<StoreWriter> _logger;
+    private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    /// <summary>Creates a writer over <paramref name="store"/>; call <see cref="Start"/> before writing.</summary>
+    public StoreWriter(IJobStore store, ILogger<StoreWriter> logger)
+    {
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <summary>How many batches were committed.</summary>
+    public long BatchesCommitted { get; private set; }
+
+    /// <summary>How many writes were committed.</summary>
+    public long WritesCommitted { get; private set; }
+
+    /// <summary>Starts the loop that commits batches.</summary>
+    public void Start() => _loop ??= Task.Run(LoopAsync);
+
+    /// <summary>Queues a write and completes when it is committed (or fails).</summary>
+    public Task<WriteOutcome> WriteAsync(StoreWrite write)
+    {
+        var pending = new Pending(write, new TaskCompletionSource<WriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_channel.Writer.TryWrite(pending))
+        {
+            throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Write", detail: "the store is shutting down");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Commits what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private static int Weight(StoreWrite write) => write is InsertJobs insert ? Math.Max(1, insert.Jobs.Count) : 1;
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<Pending>();
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            var weight = 0;
+            while (weight < MaxBatchWeight && reader.TryPeek(out var next) && (batch.Count == 0 || weight + Weight(next.Write) <= MaxBatchWeight))
+            {
+                reader.TryRead(out var pending);
+                batch.Add(pending!);
+                weight += Weight(pending!.Write);
+            }
+
+            await CommitAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            var outcomes = await _store.WriteAsync([.. batch.Select(p => p.Write)], CancellationToken.None).ConfigureAwait(false);
+            BatchesCommitted++;
+            WritesCommitted += batch.Count;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One bad write must not fail its neighbours: retry each alone so only the culprit fails.
+            LogBatchFailed(_logger, ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                await CommitAsync([pending]).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(_logger, ex, batch[0].Write.GetType().Name);
+            batch[0].Completion.TrySetException(
+                new JobQueueException(JobQueueErrorKind.DbError, "Write", detail: ex.Message));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} writes failed; retrying them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {WriteKind} write failed")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string writeKind);
+
+    private sealed record Pending(StoreWrite Write, TaskCompletionSource<WriteOutcome> Completion);
+}
