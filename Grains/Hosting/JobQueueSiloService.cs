@@ -1,0 +1,191 @@
+using JobQueue.Grains.Server;
+using JobQueue.Grains.Storage;
+using JobQueue.Grains.Storage.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Grains.Hosting;
+
+/// <summary>
+/// The queue's part of the silo lifecycle: opens the store before anything else starts and flushes it last;
+/// once the silo is active, follows the manager's mode (drain, shutdown) and keeps the due-jobs sweeper alive.
+/// </summary>
+public sealed partial class JobQueueSiloService(
+    IJobStore store,
+    StoreWriter writer,
+    JobStoreOptions storeOptions,
+    IGrainFactory grains,
+    ServerMode mode,
+    ManagerIdentity identity,
+    TimeProvider time,
+    IServiceProvider services,
+    ILogger<JobQueueSiloService> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private static readonly TimeSpan MonitorInterval = TimeSpan.FromSeconds(1);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _monitor;
+    private Task? _backups;
+    private long _writesAtLastBackup = -1;
+
+    /// <summary>Raised once this silo saw a shutdown request (before the host is asked to stop).</summary>
+    public event Action? ShutdownRequested;
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(nameof(JobQueueSiloService), ServiceLifecycleStage.First, OpenStoreAsync, CloseStoreAsync);
+        lifecycle.Subscribe(nameof(JobQueueSiloService), ServiceLifecycleStage.Active, StartMonitorAsync, StopMonitorAsync);
+    }
+
+    /// <summary>Backs the SQLite database up now, if backups are configured; returns the backup's path.</summary>
+    public async Task<string?> BackupNowAsync(CancellationToken cancellationToken)
+    {
+        if (store is not SqliteJobStore sqlite || string.IsNullOrWhiteSpace(storeOptions.DbFileBackup))
+        {
+            return null;
+        }
+
+        await sqlite.BackupAsync(storeOptions.DbFileBackup, cancellationToken).ConfigureAwait(false);
+        LogBackedUp(logger, storeOptions.DbFileBackup);
+        return storeOptions.DbFileBackup;
+    }
+
+    private async Task OpenStoreAsync(CancellationToken cancellationToken)
+    {
+        if (storeOptions.Provider == JobStoreProviders.Sqlite && SqliteDatabaseFile.Prepare(storeOptions) is { } note)
+        {
+            LogDatabasePrepared(logger, note);
+        }
+
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        writer.Start();
+        LogStoreOpened(logger, store.ProviderName);
+    }
+
+    private async Task CloseStoreAsync(CancellationToken cancellationToken)
+    {
+        await writer.DisposeAsync().ConfigureAwait(false);
+        if (_writesAtLastBackup != writer.WritesCommitted)
+        {
+            await TryBackupAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task StartMonitorAsync(CancellationToken cancellationToken)
+    {
+        var server = grains.GetGrain<IServerGrain>(0);
+        await server.ManagerStarted(identity.StartedAt).ConfigureAwait(false);
+        await grains.GetGrain<IDueJobsGrain>(0).Ping().ConfigureAwait(false);
+        _monitor = Task.Run(() => MonitorAsync(_stopping.Token), CancellationToken.None);
+        if (store is SqliteJobStore && !string.IsNullOrWhiteSpace(storeOptions.DbFileBackup) && storeOptions.BackupInterval > TimeSpan.Zero)
+        {
+            _backups = Task.Run(() => BackupLoopAsync(_stopping.Token), CancellationToken.None);
+        }
+    }
+
+    private async Task StopMonitorAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var task in new[] { _monitor, _backups })
+        {
+            if (task is not null)
+            {
+                await task.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task MonitorAsync(CancellationToken cancellationToken)
+    {
+        var shutdownSeen = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                mode.Set(await grains.GetGrain<IServerGrain>(0).GetMode().ConfigureAwait(false));
+                await grains.GetGrain<IDueJobsGrain>(0).Ping().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogMonitorFailed(logger, ex);
+            }
+
+            if (mode.ShutdownRequested && !shutdownSeen)
+            {
+                shutdownSeen = true;
+                LogShutdownRequested(logger);
+                ShutdownRequested?.Invoke();
+                (services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime)?.StopApplication();
+            }
+
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnChanged() => changed.TrySetResult();
+            mode.Changed += OnChanged;
+            try
+            {
+                await Task.WhenAny(changed.Task, Task.Delay(MonitorInterval, time, cancellationToken)).ConfigureAwait(false);
+            }
+            finally
+            {
+                mode.Changed -= OnChanged;
+            }
+        }
+    }
+
+    private async Task BackupLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(storeOptions.BackupInterval, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (writer.WritesCommitted != _writesAtLastBackup)
+            {
+                await TryBackupAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task TryBackupAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var writes = writer.WritesCommitted;
+            if (await BackupNowAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                _writesAtLastBackup = writes;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogBackupFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Note}")]
+    private static partial void LogDatabasePrepared(ILogger logger, string note);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job store opened ({Provider})")]
+    private static partial void LogStoreOpened(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backed the database up to {Path}")]
+    private static partial void LogBackedUp(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Backing the database up failed")]
+    private static partial void LogBackupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the manager's mode")]
+    private static partial void LogMonitorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown requested; stopping this manager")]
+    private static partial void LogShutdownRequested(ILogger logger);
+}

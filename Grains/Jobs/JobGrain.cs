@@ -1,0 +1,334 @@
+using JobQueue.Grains.Learning;
+using JobQueue.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobQueue.Grains.Jobs;
+
+/// <summary>
+/// One job's state machine. The grain is the only writer of an existing job's row; each change is committed
+/// (fenced by the row version) before the call returns, and a ready job is announced to its queue afterwards.
+/// </summary>
+[CollectionAgeLimit(Minutes = 2)]
+public sealed partial class JobGrain(
+    IJobStore store,
+    StoreWriter writer,
+    ResourceAdvisor advisor,
+    EnvironmentCache environments,
+    IOptions<JobQueueOptions> options,
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    private readonly JobQueueOptions _options = options.Value;
+    private JobRecord? _row;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public async Task<Job?> Reserve(string queue, string reservedBy)
+    {
+        var row = await LoadAsync().ConfigureAwait(true);
+        if (row is null || row.State != JobState.Ready || row.Queue != queue)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var after = row with { State = JobState.Reserved, ReservedBy = reservedBy, DueAt = now + _options.TimeToRelease, KillRequested = false };
+        await CommitAsync("Reserve", after).ConfigureAwait(true);
+        var env = await environments.GetAsync(after.EnvKey).ConfigureAwait(true);
+        return after.ToJob(now, getStd: false, env);
+    }
+
+    /// <inheritdoc />
+    public async Task<LeaseStatus> Touch(string reservedBy)
+    {
+        var row = await RequireLeaseAsync("Touch", reservedBy).ConfigureAwait(true);
+        var after = row with { DueAt = time.GetUtcNow() + _options.TimeToRelease };
+        await CommitAsync("Touch", after).ConfigureAwait(true);
+        return new LeaseStatus(after.DueAt!.Value, after.KillRequested);
+    }
+
+    /// <inheritdoc />
+    public async Task Started(string reservedBy, int pid, string host)
+    {
+        var row = await RequireLeaseAsync("Started", reservedBy).ConfigureAwait(true);
+        if (row.State != JobState.Reserved)
+        {
+            throw Error(JobQueueErrorKind.BadJob, "Started", "the job was already started under this reservation");
+        }
+
+        var now = time.GetUtcNow();
+        var after = row with
+        {
+            State = JobState.Running,
+            Pid = pid,
+            Host = host ?? "",
+            StartedAt = now,
+            EndedAt = null,
+            Attempts = row.Attempts + 1,
+            Exited = false,
+            ExitCode = 0,
+            FailReason = "",
+            PeakRamMb = 0,
+            Walltime = TimeSpan.Zero,
+            CpuTime = TimeSpan.Zero,
+            StdOut = null,
+            StdErr = null,
+            DueAt = now + _options.TimeToRelease,
+        };
+        await CommitAsync("Started", after, outputChanged: row.StdOut is not null || row.StdErr is not null).ConfigureAwait(true);
+    }
+
+    /// <inheritdoc />
+    public async Task Ended(string reservedBy, JobEndReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var row = await RequireLeaseAsync("Ended", reservedBy).ConfigureAwait(true);
+        if (row.State != JobState.Running)
+        {
+            throw Error(JobQueueErrorKind.BadJob, "Ended", "the job was not started");
+        }
+
+        if (row.Exited)
+        {
+            throw Error(JobQueueErrorKind.BadJob, "Ended", "the end of this run was already recorded");
+        }
+
+        if (report.PeakRamMb < 0 || report.CpuTime < TimeSpan.Zero)
+        {
+            throw Error(JobQueueErrorKind.BadRequest, "Ended", "PeakRamMb and CpuTime must not be negative");
+        }
+
+        var now = time.GetUtcNow();
+        var after = row with
+        {
+            Exited = true,
+            ExitCode = report.ExitCode,
+            PeakRamMb = report.PeakRamMb,
+            CpuTime = report.CpuTime,
+            Walltime = row.StartedAt is { } started ? now - started : TimeSpan.Zero,
+            EndedAt = now,
+            StdOut = JobMapper.StoreOutput(report.StdOut),
+            StdErr = JobMapper.StoreOutput(report.StdErr),
+            DueAt = now + _options.TimeToRelease,
+        };
+        await CommitAsync("Ended", after, outputChanged: true).ConfigureAwait(true);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobState> Release(string reservedBy, string failReason, TimeSpan delay)
+    {
+        failReason ??= "";
+        if (delay < TimeSpan.Zero)
+        {
+            throw Error(JobQueueErrorKind.BadRequest, "Release", "delay must not be negative");
+        }
+
+        var row = await RequireLeaseAsync("Release", reservedBy).ConfigureAwait(true);
+        var failedRun = failReason != FailReasons.Signal
+            && (failReason.Length > 0 || (row.State == JobState.Running && row.Exited && row.ExitCode != 0));
+        var after = WithRaisedRequirements(row, failReason) with
+        {
+            ReservedBy = null,
+            KillRequested = false,
+            FailReason = failReason.Length > 0 ? failReason : row.FailReason,
+            UntilBuried = failedRun ? row.UntilBuried - 1 : row.UntilBuried,
+        };
+        if (after.UntilBuried <= 0)
+        {
+            after = after with { State = JobState.Buried, UntilBuried = 0, DueAt = null };
+            await CommitAsync("Release", after).ConfigureAwait(true);
+            return after.State;
+        }
+
+        if (delay > TimeSpan.Zero)
+        {
+            after = after with { State = JobState.Delayed, DueAt = time.GetUtcNow() + delay };
+            await CommitAsync("Release", after).ConfigureAwait(true);
+            return after.State;
+        }
+
+        await MakeReadyAsync("Release", after).ConfigureAwait(true);
+        return JobState.Ready;
+    }
+
+    /// <inheritdoc />
+    public async Task Bury(string reservedBy, string failReason)
+    {
+        var row = await RequireLeaseAsync("Bury", reservedBy).ConfigureAwait(true);
+        var after = WithRaisedRequirements(row, failReason ?? "") with
+        {
+            State = JobState.Buried,
+            ReservedBy = null,
+            DueAt = null,
+            KillRequested = false,
+            FailReason = string.IsNullOrEmpty(failReason) ? row.FailReason : failReason,
+        };
+        await CommitAsync("Bury", after).ConfigureAwait(true);
+    }
+
+    /// <inheritdoc />
+    public async Task Archive(string reservedBy)
+    {
+        var row = await RequireLeaseAsync("Archive", reservedBy).ConfigureAwait(true);
+        if (row.State != JobState.Running || !row.Exited || row.ExitCode != 0)
+        {
+            throw Error(JobQueueErrorKind.BadJob, "Archive", "only a job whose command ran and exited 0 can be archived");
+        }
+
+        var after = row with { State = JobState.Complete, ReservedBy = null, DueAt = null, KillRequested = false, FailReason = "" };
+        await CommitAsync("Archive", after, JobChangeKind.Archive).ConfigureAwait(true);
+        advisor.Invalidate(row.ReqGroup);
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Kick()
+    {
+        var row = await LoadAsync().ConfigureAwait(true);
+        if (row is null || row.State != JobState.Buried)
+        {
+            return false;
+        }
+
+        await MakeReadyAsync("Kick", row with { UntilBuried = row.Retries + 1, KillRequested = false }).ConfigureAwait(true);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Delete()
+    {
+        var row = await LoadAsync().ConfigureAwait(true);
+        if (row is null || row.State.IsLeased())
+        {
+            return false;
+        }
+
+        await CommitAsync("Delete", row, JobChangeKind.Delete).ConfigureAwait(true);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Kill()
+    {
+        var row = await LoadAsync().ConfigureAwait(true);
+        switch (row?.State)
+        {
+            case JobState.Reserved:
+                await CommitAsync("Kill", row with { State = JobState.Buried, ReservedBy = null, DueAt = null, FailReason = FailReasons.Killed }).ConfigureAwait(true);
+                return true;
+            case JobState.Running when !row.KillRequested:
+                await CommitAsync("Kill", row with { KillRequested = true }).ConfigureAwait(true);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WakeIfDue()
+    {
+        var row = await LoadAsync().ConfigureAwait(true);
+        var now = time.GetUtcNow();
+        if (row?.DueAt is not { } due || due > now)
+        {
+            return;
+        }
+
+        switch (row.State)
+        {
+            case JobState.Delayed:
+                await MakeReadyAsync("Delay", row).ConfigureAwait(true);
+                break;
+            case JobState.Reserved or JobState.Running when row.KillRequested:
+                await CommitAsync("Lease", row with { State = JobState.Buried, ReservedBy = null, DueAt = null, KillRequested = false, FailReason = FailReasons.Killed }).ConfigureAwait(true);
+                break;
+            case JobState.Reserved or JobState.Running:
+                LogLeaseExpired(logger, row.Key, row.ReservedBy);
+                await MakeReadyAsync("Lease", row with { ReservedBy = null }).ConfigureAwait(true);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static JobRecord WithRaisedRequirements(JobRecord row, string failReason) => failReason switch
+    {
+        FailReasons.Ram => row with { UserRamMb = Requirements.RaisedRam(row.PeakRamMb), Override = 1 },
+        FailReasons.Time => row with { UserTime = row.Time + JobQueueDefaults.TimeIncrease, Override = 1 },
+        _ => row,
+    };
+
+    private async Task MakeReadyAsync(string operation, JobRecord row)
+    {
+        var recommendation = await advisor.RecommendAsync(row.ReqGroup).ConfigureAwait(true);
+        var after = Requirements.Apply(row, recommendation) with { State = JobState.Ready, DueAt = null, ReservedBy = null };
+        await CommitAsync(operation, after).ConfigureAwait(true);
+        try
+        {
+            await GrainFactory.GetGrain<IQueueGrain>(after.Queue).JobsReady([after.ReadyEntry]).ConfigureAwait(true);
+        }
+        catch (Exception ex) when (ex is not JobQueueException)
+        {
+            // The job is ready in the store; the queue finds it when it next looks there.
+            LogQueueNotifyFailed(logger, ex, after.Key, after.Queue);
+        }
+    }
+
+    private async Task<JobRecord?> LoadAsync()
+    {
+        // An absent row is re-read every time: a bulk add may have inserted it since.
+        _row ??= await store.GetJobAsync(Key, CancellationToken.None).ConfigureAwait(true);
+        return _row;
+    }
+
+    private async Task<JobRecord> RequireLeaseAsync(string operation, string reservedBy)
+    {
+        var row = await LoadAsync().ConfigureAwait(true)
+            ?? throw Error(JobQueueErrorKind.MissingJob, operation, null);
+        if (!row.State.IsLeased() || string.IsNullOrEmpty(reservedBy) || !string.Equals(row.ReservedBy, reservedBy, StringComparison.Ordinal))
+        {
+            throw Error(
+                JobQueueErrorKind.MustReserve,
+                operation,
+                row.State.IsLeased() ? "the job is leased to another reservation" : $"the job is {row.State.ToName()}, not reserved");
+        }
+
+        return row;
+    }
+
+    private async Task CommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false)
+    {
+        var before = _row ?? throw Error(JobQueueErrorKind.MissingJob, operation, null);
+        var next = after with { Version = before.Version + 1 };
+        WriteOutcome outcome;
+        try
+        {
+            outcome = await writer.WriteAsync(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged)).ConfigureAwait(true);
+        }
+        catch
+        {
+            _row = null;
+            throw;
+        }
+
+        if (outcome is VersionConflict)
+        {
+            // Someone else changed the row (only possible around a split activation): trust the store, not memory.
+            _row = null;
+            throw Error(JobQueueErrorKind.BadJob, operation, "the job changed concurrently; try again");
+        }
+
+        _row = kind == JobChangeKind.Update ? next : null;
+    }
+
+    private JobQueueException Error(JobQueueErrorKind kind, string operation, string? detail) => new(kind, operation, Key, detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease {ReservedBy} on job {JobKey} expired; the job is ready again")]
+    private static partial void LogLeaseExpired(ILogger logger, string jobKey, string? reservedBy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell queue {Queue} that job {JobKey} is ready")]
+    private static partial void LogQueueNotifyFailed(ILogger logger, Exception exception, string jobKey, string queue);
+}

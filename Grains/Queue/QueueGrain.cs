@@ -1,0 +1,210 @@
+using JobQueue.Grains.Server;
+using JobQueue.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobQueue.Grains.Queue;
+
+/// <summary>
+/// The ready jobs of one scheduler group. It keeps the best few in memory, refills from the store's ready index
+/// when they run out, and parks reserve calls until a job is announced or their wait ends. Reentrant: a parked
+/// reserve must not block the announcements that wake it; state changes happen between awaits only.
+/// </summary>
+[Reentrant]
+public sealed partial class QueueGrain : Grain, IQueueGrain
+{
+    private readonly IJobStore _store;
+    private readonly ServerMode _mode;
+    private readonly JobQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<QueueGrain> _logger;
+    private readonly ReadyBuffer _buffer;
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly Waiters _waiters;
+    private Task? _refill;
+    private DateTimeOffset _lastStoreCheck = DateTimeOffset.MinValue;
+
+    /// <summary>Creates the grain.</summary>
+    public QueueGrain(IJobStore store, ServerMode mode, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
+    {
+        _store = store;
+        _mode = mode;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _buffer = new ReadyBuffer(_options.ReadyBufferSize);
+        _waiters = new Waiters(time);
+    }
+
+    private string Queue => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _mode.Changed += _waiters.WakeAll;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _mode.Changed -= _waiters.WakeAll;
+        _waiters.WakeAll();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<Job?> Reserve(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "a client id is required");
+        }
+
+        var deadline = _time.GetUtcNow() + Clamp(maxWait, _options.MaxReserveWait);
+        while (true)
+        {
+            ThrowIfDraining();
+            var job = await TryReserveAsync(clientId, cancellationToken).ConfigureAwait(true);
+            if (job is not null)
+            {
+                return job;
+            }
+
+            var remaining = deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            await _waiters.WaitAsync(remaining < _options.StoreRecheckInterval ? remaining : _options.StoreRecheckInterval, cancellationToken).ConfigureAwait(true);
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public Task JobsReady(IReadOnlyList<ReadyEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        _buffer.Add(entries);
+        var parked = _waiters.Count;
+        _waiters.Wake(entries.Count);
+        if (entries.Count > parked)
+        {
+            GrainFactory.GetGrain<IQueueDirectoryGrain>(0).JobsAvailable(Queue).Ignore();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<ReadyEntry?> Peek(CancellationToken cancellationToken = default)
+    {
+        if (_buffer.Count == 0 && StoreWorthChecking())
+        {
+            await RefillAsync().ConfigureAwait(true);
+        }
+
+        return _buffer.First;
+    }
+
+    private void ThrowIfDraining()
+    {
+        if (_mode.IsDraining)
+        {
+            throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Reserve", detail: "the manager is draining; no new jobs are handed out");
+        }
+    }
+
+    internal static TimeSpan Clamp(TimeSpan wait, TimeSpan max) =>
+        wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
+
+    private bool StoreWorthChecking() =>
+        _buffer.StoreHasMore || _time.GetUtcNow() - _lastStoreCheck >= _options.StoreRecheckInterval;
+
+    private async Task<Job?> TryReserveAsync(string clientId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // A caller that gave up must not take a job that nobody would run.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_buffer.Count == 0)
+            {
+                if (!StoreWorthChecking())
+                {
+                    return null;
+                }
+
+                await RefillAsync().ConfigureAwait(true);
+                if (_buffer.Count == 0)
+                {
+                    return null;
+                }
+            }
+
+            var entry = _buffer.TakeFirst()!;
+            if (!_inFlight.Add(entry.Key))
+            {
+                continue;
+            }
+
+            try
+            {
+                var reservedBy = $"{clientId}/{Guid.NewGuid():N}";
+                var job = await GrainFactory.GetGrain<IJobGrain>(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
+                if (job is not null)
+                {
+                    return job;
+                }
+            }
+            catch (Exception ex)
+            {
+                // The job stays ready in the store; make sure it is looked for again.
+                _buffer.StoreHasMore = true;
+                LogReserveFailed(_logger, ex, entry.Key, Queue);
+                throw;
+            }
+            finally
+            {
+                _inFlight.Remove(entry.Key);
+            }
+        }
+    }
+
+    private async Task RefillAsync()
+    {
+        // One refill at a time; callers arriving meanwhile share it.
+        if (_refill is { } running)
+        {
+            await running.ConfigureAwait(true);
+            return;
+        }
+
+        var refill = RefillCoreAsync();
+        _refill = refill;
+        try
+        {
+            await refill.ConfigureAwait(true);
+        }
+        finally
+        {
+            if (ReferenceEquals(_refill, refill))
+            {
+                _refill = null;
+            }
+        }
+    }
+
+    private async Task RefillCoreAsync()
+    {
+        var wanted = _options.ReadyBufferSize + _inFlight.Count;
+        var rows = await _store.GetReadyAsync(Queue, wanted, CancellationToken.None).ConfigureAwait(true);
+        _lastStoreCheck = _time.GetUtcNow();
+        _buffer.StoreHasMore = rows.Count >= wanted;
+        _buffer.Add(rows.Where(r => !_inFlight.Contains(r.Key)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reserving job {JobKey} from queue {Queue} failed")]
+    private static partial void LogReserveFailed(ILogger logger, Exception exception, string jobKey, string queue);
+}
