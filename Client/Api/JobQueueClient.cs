@@ -1,0 +1,390 @@
+using System.Net;
+using JobQueue.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace JobQueue.Client;
+
+/// <summary>
+/// The client API of the job queue, mirroring the model's: add jobs, reserve and work on them under a fenced lease,
+/// query them, and manage the manager. Thread-safe; one instance identifies one client to the lease checks.
+/// </summary>
+public sealed partial class JobQueueClient : IAsyncDisposable
+{
+    /// <summary>The longest a single grain call waits for a job; a longer reserve is a loop of such calls.</summary>
+    public static readonly TimeSpan MaxCallWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many jobs go to the manager in one call (one transaction).</summary>
+    public const int AddChunkSize = 10_000;
+
+    private readonly IClusterClient _cluster;
+    private readonly IHost? _ownedHost;
+    private readonly TimeProvider _time;
+
+    /// <summary>Wraps a connected Orleans client (for use inside another Orleans application or a test cluster).</summary>
+    public JobQueueClient(IClusterClient cluster, TimeProvider? time = null)
+        : this(cluster, null, time)
+    {
+    }
+
+    private JobQueueClient(IClusterClient cluster, IHost? ownedHost, TimeProvider? time)
+    {
+        _cluster = cluster ?? throw new ArgumentNullException(nameof(cluster));
+        _ownedHost = ownedHost;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>This client's identity; every lease it takes starts with it.</summary>
+    public string ClientId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Connects to a manager.</summary>
+    /// <exception cref="JobQueueException">NoServer if no manager answered within <see cref="JobQueueConnectionOptions.ConnectTimeout"/>.</exception>
+    public static async Task<JobQueueClient> ConnectAsync(JobQueueConnectionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            if (options.PostgresConnectionString is { } pg)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = pg;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering([.. options.Gateways]);
+            }
+        });
+        var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token).ConfigureAwait(false);
+            var client = new JobQueueClient(host.Services.GetRequiredService<IClusterClient>(), host, null);
+            await client.Server.Ping().WaitAsync(timeout.Token).ConfigureAwait(false);
+            return client;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            var where = options.PostgresConnectionString is null ? string.Join(",", options.Gateways) : "the cluster's PostgreSQL membership table";
+            throw new JobQueueException(JobQueueErrorKind.NoServer, "Connect", detail: $"no manager answered at {where}: {ex.Message}", inner: ex);
+        }
+    }
+
+    /// <summary>Connects to the manager at "host:port" gateways.</summary>
+    public static Task<JobQueueClient> ConnectAsync(string servers, CancellationToken cancellationToken = default)
+    {
+        var options = new JobQueueConnectionOptions();
+        foreach (var endpoint in JobQueueConnectionOptions.ParseGateways(servers))
+        {
+            options.Gateways.Add(endpoint);
+        }
+
+        return ConnectAsync(options, cancellationToken);
+    }
+
+    private IServerGrain Server => _cluster.GetGrain<IServerGrain>(0);
+
+    private IJobQueryGrain Query => _cluster.GetGrain<IJobQueryGrain>(0);
+
+    /// <summary>Adds jobs that are not already in the queue incomplete. The whole set is validated first; nothing is added if any job is bad.</summary>
+    /// <returns>How many were added and how many already existed.</returns>
+    public async Task<AddResult> AddAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var list = jobs as IReadOnlyList<JobSpec> ?? [.. jobs];
+        JobSpecValidator.ThrowIfInvalid(list);
+        var envs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var current = new Lazy<EnvironmentBlob>(() => EnvironmentBlob.Encode(EnvironmentBlob.Current()));
+        var byList = new Dictionary<IReadOnlyList<string>, EnvironmentBlob>(ReferenceEqualityComparer.Instance);
+        var envKeys = new string[list.Count];
+        for (var i = 0; i < list.Count; i++)
+        {
+            EnvironmentBlob blob;
+            if (list[i].Env is { } env)
+            {
+                if (!byList.TryGetValue(env, out blob!))
+                {
+                    blob = EnvironmentBlob.Encode(env);
+                    byList[env] = blob;
+                }
+            }
+            else
+            {
+                blob = current.Value;
+            }
+
+            envs[blob.Key] = blob.Compressed;
+            envKeys[i] = blob.Key;
+        }
+
+        var total = new AddResult(0, 0);
+        var adder = _cluster.GetGrain<IJobAdderGrain>(0);
+        for (var start = 0; start < list.Count; start += AddChunkSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(AddChunkSize, list.Count - start);
+            var chunkJobs = list.Skip(start).Take(count).Select(j => j with { Env = null }).ToArray();
+            var chunkKeys = envKeys.AsSpan(start, count).ToArray();
+            var chunkEnvs = chunkKeys.Distinct(StringComparer.Ordinal).ToDictionary(k => k, k => envs[k], StringComparer.Ordinal);
+            total += await Call("Add", adder.Add(new AddBatch(chunkJobs, chunkKeys, chunkEnvs, start)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
+    }
+
+    /// <summary>Reserves the best ready job of any scheduler group, waiting up to <paramref name="timeout"/> (zero waits forever). Null on time-out.</summary>
+    public Task<Job?> ReserveAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ReserveLoopAsync(wait => _cluster.GetGrain<IQueueDirectoryGrain>(0).ReserveAny(ClientId, wait, cancellationToken), timeout, cancellationToken);
+
+    /// <summary>Like <see cref="ReserveAsync"/>, but only from one scheduler group ("ramMb:minutes:cores").</summary>
+    public Task<Job?> ReserveScheduledAsync(TimeSpan timeout, string schedulerGroup, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(schedulerGroup);
+        return ReserveLoopAsync(wait => _cluster.GetGrain<IQueueGrain>(schedulerGroup).Reserve(ClientId, wait, cancellationToken), timeout, cancellationToken);
+    }
+
+    /// <summary>Extends the lease on a reserved or running job.</summary>
+    public Task<LeaseStatus> TouchAsync(Job job, CancellationToken cancellationToken = default) =>
+        Call("Touch", JobGrain(job).Touch(Lease(job, "Touch")), cancellationToken);
+
+    /// <summary>Records that the job's command started.</summary>
+    public Task StartedAsync(Job job, int pid, string host, CancellationToken cancellationToken = default) =>
+        Call("Started", JobGrain(job).Started(Lease(job, "Started"), pid, host), cancellationToken);
+
+    /// <summary>Records how the job's command ended; only the first and last 4 KiB of stdout and stderr are kept.</summary>
+    public Task EndedAsync(Job job, int exitCode, int peakRamMb, TimeSpan cpuTime, byte[]? stdout, byte[]? stderr, CancellationToken cancellationToken = default) =>
+        Call(
+            "Ended",
+            JobGrain(job).Ended(Lease(job, "Ended"), new JobEndReport(exitCode, peakRamMb, cpuTime, Keep(stdout), Keep(stderr))),
+            cancellationToken);
+
+    /// <summary>Gives the job back after a failure (or without running it); it is delayed by <paramref name="delay"/> (default 30 s), or buried once its retries are used up.</summary>
+    /// <returns>The job's new state.</returns>
+    public Task<JobState> ReleaseAsync(Job job, string failReason, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>
+        Call("Release", JobGrain(job).Release(Lease(job, "Release"), failReason ?? "", delay ?? JobQueueDefaults.ReleaseDelay), cancellationToken);
+
+    /// <summary>Buries the job: it will not run again until kicked.</summary>
+    public Task BuryAsync(Job job, string failReason, CancellationToken cancellationToken = default) =>
+        Call("Bury", JobGrain(job).Bury(Lease(job, "Bury"), failReason ?? ""), cancellationToken);
+
+    /// <summary>Completes a job whose command ran and exited 0; it moves to the history.</summary>
+    public Task ArchiveAsync(Job job, CancellationToken cancellationToken = default) =>
+        Call("Archive", JobGrain(job).Archive(Lease(job, "Archive")), cancellationToken);
+
+    /// <summary>Makes buried jobs ready again, with their retries restored. Returns how many were kicked.</summary>
+    public Task<int> KickAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>
+        CountAsync("Kick", jobs, g => g.Kick(), cancellationToken);
+
+    /// <summary>Removes jobs that are not reserved or running. Returns how many were removed.</summary>
+    public Task<int> DeleteAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>
+        CountAsync("Delete", jobs, g => g.Delete(), cancellationToken);
+
+    /// <summary>Stops jobs: reserved ones are buried at once, running ones are killed by their runner and buried. Returns how many were affected.</summary>
+    public Task<int> KillAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>
+        CountAsync("Kill", jobs, g => g.Kill(), cancellationToken);
+
+    /// <summary>The job that runs <paramref name="cmd"/> in <paramref name="cwd"/> (its latest run if complete), or null.</summary>
+    public async Task<Job?> GetByCmdAsync(string cmd, string cwd, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default)
+    {
+        var jobs = await Call("GetByCmd", Query.GetByKeys([JobKey.For(cwd, cmd)], getStd, getEnv), cancellationToken).ConfigureAwait(false);
+        return jobs.Count == 0 ? null : jobs[0];
+    }
+
+    /// <summary>The jobs with these commands/keys, each incomplete or as its latest run.</summary>
+    public async Task<IReadOnlyList<Job>> GetByCmdsAsync(IEnumerable<JobRef> jobs, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var result = new List<Job>();
+        foreach (var chunk in jobs.Select(j => j.Key).Chunk(AddChunkSize))
+        {
+            result.AddRange(await Call("GetByCmds", Query.GetByKeys(chunk, getStd, getEnv), cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+
+    /// <summary>The jobs of a rep group, complete ones included. With <paramref name="limit"/> above 0, at most that many per state/exit code/fail reason group, the last of each carrying <see cref="Job.Similar"/>.</summary>
+    public Task<IReadOnlyList<Job>> GetByRepGroupAsync(string repGroup, int limit = 0, JobState? state = null, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repGroup);
+        return Call("GetByRepGroup", Query.Find(new JobQuery { RepGroup = repGroup, Limit = limit, State = state, GetStd = getStd, GetEnv = getEnv }), cancellationToken);
+    }
+
+    /// <summary>All jobs not complete, grouped and limited as in <see cref="GetByRepGroupAsync"/>.</summary>
+    public Task<IReadOnlyList<Job>> GetIncompleteAsync(int limit = 0, JobState? state = null, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default) =>
+        Call("GetIncomplete", Query.Find(new JobQuery { Limit = limit, State = state, GetStd = getStd, GetEnv = getEnv }), cancellationToken);
+
+    /// <summary>Every completed run of a job, oldest first.</summary>
+    public Task<IReadOnlyList<Job>> GetRunsAsync(string cmd, string cwd, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default) =>
+        Call("GetRuns", Query.GetRuns(JobKey.For(cwd, cmd), getStd, getEnv), cancellationToken);
+
+    /// <summary>Counts of jobs by state per rep group (or for one).</summary>
+    public Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup = null, CancellationToken cancellationToken = default) =>
+        Call("GetRepGroupCounts", Query.GetRepGroupCounts(repGroup), cancellationToken);
+
+    /// <summary>True if the manager answers within <paramref name="timeout"/>.</summary>
+    public async Task<bool> PingAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Server.Ping().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or JobQueueException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Facts about the manager.</summary>
+    public Task<ServerInfo> GetServerInfoAsync(CancellationToken cancellationToken = default) =>
+        Call("ServerInfo", Server.Ping(), cancellationToken);
+
+    /// <summary>Counts of delayed, ready, running and buried jobs, and the estimated time until running jobs complete.</summary>
+    public Task<ServerStats> GetServerStatsAsync(CancellationToken cancellationToken = default) =>
+        Call("ServerStats", Server.GetStats(), cancellationToken);
+
+    /// <summary>Stops new reservations; running jobs finish, then the manager exits. Returns what still runs.</summary>
+    public Task<DrainResult> DrainServerAsync(CancellationToken cancellationToken = default) =>
+        Call("DrainServer", Server.Drain(), cancellationToken);
+
+    /// <summary>Asks the manager to stop (its runners' jobs are released). True if the request was taken.</summary>
+    public async Task<bool> ShutdownServerAsync(CancellationToken cancellationToken = default)
+    {
+        await Call("ShutdownServer", Server.Shutdown(), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownedHost is not null)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _ownedHost.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or OrleansException)
+            {
+                // The manager may already be gone; there is nothing left to close cleanly.
+            }
+
+            _ownedHost.Dispose();
+        }
+    }
+
+    private static byte[]? Keep(byte[]? output) => output is null ? null : HeadTailBuffer.Truncate(output);
+
+    private static string Lease(Job job, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.ReservedBy ?? throw new JobQueueException(JobQueueErrorKind.MustReserve, operation, job.Key, "this job was not reserved by this client");
+    }
+
+    private static async Task<T> Call<T>(string operation, Task<T> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate(operation, ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private static async Task Call(string operation, Task call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate(operation, ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private static JobQueueException? Translate(string operation, Exception ex) => ex switch
+    {
+        JobQueueException => null,
+        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or ObjectDisposedException =>
+            new JobQueueException(JobQueueErrorKind.NoServer, operation, detail: ex.Message, inner: ex),
+        _ => null,
+    };
+
+    private IJobGrain JobGrain(Job job) => _cluster.GetGrain<IJobGrain>((job ?? throw new ArgumentNullException(nameof(job))).Key);
+
+    private async Task<int> CountAsync(string operation, IEnumerable<JobRef> jobs, Func<IJobGrain, Task<bool>> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var count = 0;
+        foreach (var chunk in jobs.Select(j => j.Key).Distinct(StringComparer.Ordinal).Chunk(256))
+        {
+            var results = await Call(operation, Task.WhenAll(chunk.Select(k => action(_cluster.GetGrain<IJobGrain>(k)))), cancellationToken).ConfigureAwait(false);
+            count += results.Count(r => r);
+        }
+
+        return count;
+    }
+
+    private async Task<Job?> ReserveLoopAsync(Func<TimeSpan, Task<Job?>> reserve, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "timeout must not be negative");
+        }
+
+        var forever = timeout == TimeSpan.Zero;
+        var deadline = _time.GetUtcNow() + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var remaining = forever ? MaxCallWait : deadline - _time.GetUtcNow();
+            var wait = remaining > MaxCallWait ? MaxCallWait : remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
+            var job = await Call("Reserve", reserve(wait), cancellationToken).ConfigureAwait(false);
+            if (job is not null)
+            {
+                return job;
+            }
+
+            if (!forever && _time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+        }
+    }
+}
+
+/// <summary>Hosting helpers for using the client inside another application.</summary>
+public static class JobQueueClientServiceCollectionExtensions
+{
+    /// <summary>Registers a <see cref="JobQueueClient"/> over the application's Orleans <see cref="IClusterClient"/>.</summary>
+    public static IServiceCollection AddJobQueueClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<TimeProvider>()));
+        return services;
+    }
+}
+
+/// <summary>Small helpers around <see cref="IPEndPoint"/> for callers that build connections by hand.</summary>
+internal static class EndPoints
+{
+    public static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
+}

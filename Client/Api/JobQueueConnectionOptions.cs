@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net;
+
+namespace JobQueue.Client;
+
+/// <summary>How a client finds the manager: gateway addresses (embedded or any silo) or the cluster's PostgreSQL membership table.</summary>
+public sealed class JobQueueConnectionOptions
+{
+    /// <summary>The Orleans service id shared by silos and clients. Default: "jobqueue".</summary>
+    public string ServiceId { get; set; } = "jobqueue";
+
+    /// <summary>The Orleans cluster id shared by silos and clients. Default: "jobqueue".</summary>
+    public string ClusterId { get; set; } = "jobqueue";
+
+    /// <summary>Gateways to connect to (host:port); used unless <see cref="PostgresConnectionString"/> is set.</summary>
+    public IList<IPEndPoint> Gateways { get; } = [];
+
+    /// <summary>Find the gateways in the cluster's PostgreSQL membership table instead of a fixed list.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>How long to keep trying to reach the manager before giving up. Default: 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Parses "host:port[,host:port...]" into gateways.</summary>
+    public static IReadOnlyList<IPEndPoint> ParseGateways(string servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var result = new List<IPEndPoint>();
+        foreach (var part in servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(part[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is <= 0 or > 65535)
+            {
+                throw new FormatException($"\"{part}\" is not host:port");
+            }
+
+            var host = part[..colon].Trim('[', ']');
+            var address = host == "localhost" ? IPAddress.Loopback
+                : IPAddress.TryParse(host, out var ip) ? ip
+                : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new FormatException($"cannot resolve host \"{host}\"");
+            result.Add(new IPEndPoint(address, port));
+        }
+
+        return result.Count > 0 ? result : throw new FormatException("no server address given");
+    }
+}
