@@ -39,7 +39,7 @@ public static class JobQueueSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ManagerIdentity>();
         services.AddSingleton<IJobStore>(_ => store.Provider == JobStoreProviders.Postgres
-            ? throw new JobStoreException("TODO postgres")
+            ? new Storage.Postgres.PostgresJobStore(store.ConnectionString!, store.Deployment)
             : new SqliteJobStore(store.DbFile!, store.Synchronous));
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<ResourceAdvisor>();

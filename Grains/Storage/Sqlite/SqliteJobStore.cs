@@ -7,7 +7,7 @@ namespace JobQueue.Grains.Storage.Sqlite;
 /// The embedded job store: one SQLite file in WAL mode. One writer connection applies the group-committed batches;
 /// reads use pooled connections and run concurrently with the writer.
 /// </summary>
-public sealed class SqliteJobStore : IJobStore, IJobMonitor
+public sealed class SqliteJobStore : SqlJobStore
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
@@ -42,10 +42,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
     public string DbFile { get; }
 
     /// <inheritdoc />
-    public string ProviderName => "sqlite";
-
-    /// <inheritdoc />
-    public IJobMonitor Monitor => this;
+    public override string ProviderName => JobStoreProviders.Sqlite;
 
     /// <summary>The connection string for a database file, as Orleans' ADO.NET providers also use it.</summary>
     public static string ConnectionStringFor(string dbFile) => new SqliteConnectionStringBuilder
@@ -58,7 +55,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
     }.ToString();
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(DbFile);
         if (!string.IsNullOrEmpty(directory))
@@ -85,7 +82,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
@@ -115,205 +112,6 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
         }
     }
 
-    /// <inheritdoc />
-    public async Task<JobRecord?> GetJobAsync(string key, CancellationToken cancellationToken)
-    {
-        var rows = await QueryJobsAsync(
-            $"SELECT {JobRows.SelectList(true)} FROM jq_jobs WHERE key = @key",
-            cmd => cmd.Parameters.AddWithValue("@key", key),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ReadyEntry>> GetReadyAsync(string queue, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT key, priority, seq FROM jq_jobs WHERE queue = @queue AND state = 1 ORDER BY priority DESC, seq LIMIT @limit";
-        cmd.Parameters.AddWithValue("@queue", queue);
-        cmd.Parameters.AddWithValue("@limit", limit);
-        var result = new List<ReadyEntry>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(new ReadyEntry(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT key FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit";
-        cmd.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-        cmd.Parameters.AddWithValue("@limit", limit);
-        return await ReadStringsAsync(cmd, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<byte[]?> GetEnvAsync(string envKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT data FROM jq_envs WHERE env_key = @key";
-        cmd.Parameters.AddWithValue("@key", envKey);
-        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> GetQueuesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT name FROM jq_queues ORDER BY name";
-        return await ReadStringsAsync(cmd, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<ReqGroupHistory> GetReqGroupHistoryAsync(string reqGroup, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT kind, bucket, n FROM jq_req_hist WHERE req_group = @group AND n > 0 ORDER BY kind, bucket";
-        cmd.Parameters.AddWithValue("@group", reqGroup);
-        var ram = new List<HistogramBucket>();
-        var time = new List<HistogramBucket>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var bucket = new HistogramBucket(reader.GetInt32(1), reader.GetInt64(2));
-            (reader.GetInt32(0) == BatchEffects.RamKind ? ram : time).Add(bucket);
-        }
-
-        return new ReqGroupHistory(ram, time);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<JobRecord>> GetJobsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken) =>
-        QueryByKeysAsync($"SELECT {JobRows.SelectList(withOutput)} FROM jq_jobs WHERE key IN ({{0}}) ORDER BY seq", keys, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<JobRecord>> GetLatestRunsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken) =>
-        QueryByKeysAsync(
-            $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE id IN (SELECT MAX(id) FROM jq_history WHERE key IN ({{0}}) GROUP BY key) ORDER BY id",
-            keys,
-            cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<JobRecord>> GetRunsAsync(string key, bool withOutput, CancellationToken cancellationToken) =>
-        QueryJobsAsync(
-            $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE key = @key ORDER BY id",
-            cmd => cmd.Parameters.AddWithValue("@key", key),
-            cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<CountRow>> GetCountsAsync(string? repGroup, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = repGroup is null
-            ? "SELECT rep_group, state, exit_code, fail_reason, n FROM jq_counts WHERE n <> 0"
-            : "SELECT rep_group, state, exit_code, fail_reason, n FROM jq_counts WHERE rep_group = @rg AND n <> 0";
-        if (repGroup is not null)
-        {
-            cmd.Parameters.AddWithValue("@rg", repGroup);
-        }
-
-        var result = new List<CountRow>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var key = new CountKey(reader.GetString(0), (JobState)reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3));
-            result.Add(new CountRow(key, reader.GetInt64(4)));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<JobRecord>> GetGroupAsync(string? repGroup, CountKey group, int limit, bool withOutput, CancellationToken cancellationToken)
-    {
-        var (table, order) = group.State == JobState.Complete ? ("jq_history", "id") : ("jq_jobs", "seq");
-        var stateFilter = group.State == JobState.Complete ? "" : "state = @state AND ";
-        var repFilter = repGroup is null ? "" : "rep_group = @rg AND ";
-        var sql = $"SELECT {JobRows.SelectList(withOutput)} FROM {table} WHERE {repFilter}{stateFilter}exit_code = @ec AND fail_reason = @fr ORDER BY {order} LIMIT @limit";
-        return QueryJobsAsync(
-            sql,
-            cmd =>
-            {
-                if (repGroup is not null)
-                {
-                    cmd.Parameters.AddWithValue("@rg", repGroup);
-                }
-
-                cmd.Parameters.AddWithValue("@state", (long)group.State);
-                cmd.Parameters.AddWithValue("@ec", (long)group.ExitCode);
-                cmd.Parameters.AddWithValue("@fr", group.FailReason);
-                cmd.Parameters.AddWithValue("@limit", limit);
-            },
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<JobRecord>> GetAllAsync(string? repGroup, JobState? state, bool withOutput, CancellationToken cancellationToken)
-    {
-        var result = new List<JobRecord>();
-        if (state != JobState.Complete)
-        {
-            var filters = new List<string>();
-            if (repGroup is not null)
-            {
-                filters.Add("rep_group = @rg");
-            }
-
-            if (state is not null)
-            {
-                filters.Add("state = @state");
-            }
-
-            var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
-            result.AddRange(await QueryJobsAsync(
-                $"SELECT {JobRows.SelectList(withOutput)} FROM jq_jobs {where} ORDER BY seq",
-                cmd =>
-                {
-                    cmd.Parameters.AddWithValue("@rg", (object?)repGroup ?? DBNull.Value);
-                    cmd.Parameters.AddWithValue("@state", (object?)(long?)state ?? DBNull.Value);
-                },
-                cancellationToken).ConfigureAwait(false));
-        }
-
-        if (repGroup is not null && state is null or JobState.Complete)
-        {
-            result.AddRange(await QueryJobsAsync(
-                $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE rep_group = @rg ORDER BY id",
-                cmd => cmd.Parameters.AddWithValue("@rg", repGroup),
-                cancellationToken).ConfigureAwait(false));
-        }
-
-        return result;
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT key, started_at, time_ms FROM jq_jobs WHERE state IN (2, 3)";
-        var result = new List<RunningJob>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            DateTimeOffset? started = reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
-            result.Add(new RunningJob(reader.GetString(0), started, TimeSpan.FromMilliseconds(reader.GetInt64(2))));
-        }
-
-        return result;
-    }
-
     /// <summary>Copies the live database to <paramref name="path"/> with SQLite's online backup.</summary>
     public async Task BackupAsync(string path, CancellationToken cancellationToken)
     {
@@ -338,7 +136,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
@@ -369,18 +167,6 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
         cmd.ExecuteNonQuery();
     }
 
-    private static async Task<IReadOnlyList<string>> ReadStringsAsync(SqliteCommand cmd, CancellationToken cancellationToken)
-    {
-        var result = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(reader.GetString(0));
-        }
-
-        return result;
-    }
-
     private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
     {
         var cmd = connection.CreateCommand();
@@ -393,7 +179,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
         return cmd;
     }
 
-    private static void Bind(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IEnumerable<string> columns)
+    private static void BindJob(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IEnumerable<string> columns)
     {
         cmd.Transaction = transaction;
         foreach (var column in columns)
@@ -402,48 +188,28 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
         }
     }
 
+    /// <inheritdoc />
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override string KeyFilter(DbCommand cmd, IReadOnlyList<string> keys)
+    {
+        var names = new string[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            names[i] = "@k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Bind(cmd, names[i], keys[i]);
+        }
+
+        return $"key IN ({string.Join(", ", names)})";
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;
-    }
-
-    private async Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        bind(cmd);
-        var result = new List<JobRecord>();
-        await using DbDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(JobRows.Read(reader));
-        }
-
-        return result;
-    }
-
-    private async Task<IReadOnlyList<JobRecord>> QueryByKeysAsync(string sqlFormat, IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        var result = new List<JobRecord>();
-        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
-        {
-            var names = chunk.Select((_, i) => "@k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            result.AddRange(await QueryJobsAsync(
-                string.Format(System.Globalization.CultureInfo.InvariantCulture, sqlFormat, string.Join(", ", names)),
-                cmd =>
-                {
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        cmd.Parameters.AddWithValue(names[i], chunk[i]);
-                    }
-                },
-                cancellationToken).ConfigureAwait(false));
-        }
-
-        return result;
     }
 
     private void PrepareWriterCommands(SqliteConnection writer)
@@ -495,7 +261,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
         var inserted = new List<JobRecord>(insert.Jobs.Count);
         foreach (var job in insert.Jobs)
         {
-            Bind(cmd, transaction, job, JobRows.InsertColumns);
+            BindJob(cmd, transaction, job, JobRows.InsertColumns);
             if (cmd.ExecuteScalar() is long seq)
             {
                 var added = job with { Seq = seq };
@@ -517,7 +283,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
             case JobChangeKind.Update:
                 var after = change.After ?? throw new ArgumentException("an update needs the new row", nameof(change));
                 var cmd = change.OutputChanged ? _updateJobWithOutput! : _updateJob!;
-                Bind(cmd, transaction, after, change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns);
+                BindJob(cmd, transaction, after, change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns);
                 cmd.Parameters["@key"].Value = key;
                 cmd.Parameters["@expected"].Value = expected;
                 rows = cmd.ExecuteNonQuery();
@@ -530,7 +296,7 @@ public sealed class SqliteJobStore : IJobStore, IJobMonitor
                 rows = _deleteJob.ExecuteNonQuery();
                 if (rows == 1 && change is { Kind: JobChangeKind.Archive, After: { } run })
                 {
-                    Bind(_insertHistory!, transaction, run, JobRows.InsertColumns);
+                    BindJob(_insertHistory!, transaction, run, JobRows.InsertColumns);
                     _insertHistory!.Parameters["@seq"].Value = run.Seq;
                     _insertHistory.Parameters["@archived_at"].Value = (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds();
                     _insertHistory.ExecuteNonQuery();

@@ -1,0 +1,327 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace JobQueue.Grains.Storage.Postgres;
+
+/// <summary>
+/// The cluster job store on PostgreSQL. A batch is one transaction: new jobs go in with one multi-row insert per
+/// batch (unnest), job changes go in one round trip (a statement each, fenced by version), and the counters and
+/// histograms are upserted once per batch in a fixed order, so silos writing concurrently never deadlock.
+/// </summary>
+public sealed class PostgresJobStore : SqlJobStore
+{
+    private static readonly HashSet<string> TextColumns = new(StringComparer.Ordinal)
+    {
+        "key", "cmd", "cwd", "rep_group", "req_group", "env_key", "queue", "fail_reason", "host", "reserved_by",
+    };
+
+    private static readonly HashSet<string> ByteaColumns = new(StringComparer.Ordinal) { "stdout", "stderr" };
+
+    private static readonly string InsertSql = BuildInsertSql();
+    private static readonly string UpdateSql = BuildUpdateSql(withOutput: false);
+    private static readonly string UpdateWithOutputSql = BuildUpdateSql(withOutput: true);
+    private static readonly string ArchiveSql = BuildArchiveSql();
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _deployment;
+
+    /// <summary>Creates a store on the database named by <paramref name="connectionString"/>.</summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="deployment">"development" drops the queue's tables at start.</param>
+    public PostgresJobStore(string connectionString, string deployment = Deployments.Production)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _deployment = deployment;
+    }
+
+    /// <inheritdoc />
+    public override string ProviderName => JobStoreProviders.Postgres;
+
+    /// <inheritdoc />
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({PostgresSchema.SchemaLockKey})", cancellationToken).ConfigureAwait(false);
+            if (_deployment == Deployments.Development)
+            {
+                await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {PostgresSchema.Tables}", cancellationToken).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(connection, PostgresSchema.Create, cancellationToken).ConfigureAwait(false);
+            await using (var check = new NpgsqlCommand("SELECT to_regclass('orleansquery') IS NOT NULL", connection))
+            {
+                if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+                {
+                    // Orleans' ADO.NET clustering, grain storage and reminders share the database.
+                    foreach (var script in new[] { "PostgreSQL-Main.sql", "PostgreSQL-Persistence.sql", "PostgreSQL-Clustering.sql", "PostgreSQL-Reminders.sql" })
+                    {
+                        await ExecuteAsync(connection, JobQueueStorage.Script(script), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            if (_deployment == Deployments.Development)
+            {
+                await ExecuteAsync(connection, "DELETE FROM orleansstorage", cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new JobStoreException($"cannot use the PostgreSQL database ({Describe()}): {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var effects = new BatchEffects();
+        var outcomes = new WriteOutcome[batch.Count];
+
+        // Writes are applied in the order they were submitted; consecutive job changes share one round trip.
+        var i = 0;
+        while (i < batch.Count)
+        {
+            if (batch[i] is InsertJobs insert)
+            {
+                outcomes[i] = await InsertAsync(connection, insert, effects, cancellationToken).ConfigureAwait(false);
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var changes = new List<JobChange>();
+            while (i < batch.Count && batch[i] is JobChange change)
+            {
+                changes.Add(change);
+                i++;
+            }
+
+            if (changes.Count == 0)
+            {
+                throw new ArgumentException($"unknown write {batch[i].GetType().Name}", nameof(batch));
+            }
+
+            var results = await ChangeAsync(connection, changes, effects, cancellationToken).ConfigureAwait(false);
+            results.CopyTo(outcomes, start);
+        }
+
+        await ApplyEffectsAsync(connection, effects, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override string KeyFilter(DbCommand cmd, IReadOnlyList<string> keys)
+    {
+        Bind(cmd, "@keys", keys.ToArray());
+        return "key = ANY(@keys)";
+    }
+
+    private static string BuildInsertSql()
+    {
+        var columns = string.Join(", ", JobRows.InsertColumns);
+        var arrays = string.Join(", ", JobRows.InsertColumns.Select((c, i) => $"${i + 1}::{ArrayType(c)}"));
+        return $"INSERT INTO jq_jobs ({columns}) SELECT {columns} FROM unnest({arrays}) WITH ORDINALITY AS t({columns}, ord) ORDER BY ord ON CONFLICT (key) DO NOTHING RETURNING key, seq";
+    }
+
+    private static string BuildUpdateSql(bool withOutput)
+    {
+        string[] columns = withOutput ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
+        var set = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 1}"));
+        return $"UPDATE jq_jobs SET {set} WHERE key = ${columns.Length + 1} AND version = ${columns.Length + 2}";
+    }
+
+    private static string BuildArchiveSql()
+    {
+        var columns = JobRows.InsertColumns;
+        var values = string.Join(", ", columns.Select((_, i) => $"${i + 1}"));
+        var n = columns.Length;
+        return $"WITH gone AS (DELETE FROM jq_jobs WHERE key = ${n + 1} AND version = ${n + 2} RETURNING 1) " +
+            $"INSERT INTO jq_history (seq, {string.Join(", ", columns)}, archived_at) SELECT ${n + 3}, {values}, ${n + 4} FROM gone";
+    }
+
+    private static string ArrayType(string column) =>
+        TextColumns.Contains(column) ? "text[]" : ByteaColumns.Contains(column) ? "bytea[]" : "bigint[]";
+
+    private static object Parameter(object? value) => value ?? DBNull.Value;
+
+    private static object ColumnArray(string column, IReadOnlyList<JobRecord> jobs)
+    {
+        if (TextColumns.Contains(column))
+        {
+            return jobs.Select(j => (string?)JobRows.Value(j, column)).ToArray();
+        }
+
+        if (ByteaColumns.Contains(column))
+        {
+            return jobs.Select(j => (byte[]?)JobRows.Value(j, column)).ToArray();
+        }
+
+        return jobs.Select(j => (long?)JobRows.Value(j, column)).ToArray();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, params object?[] values)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { Value = Parameter(value) });
+        }
+
+        return statement;
+    }
+
+    private static async Task<Inserted> InsertAsync(NpgsqlConnection connection, InsertJobs insert, BatchEffects effects, CancellationToken cancellationToken)
+    {
+        if (insert.Envs.Count > 0)
+        {
+            await using var envs = new NpgsqlCommand(
+                "INSERT INTO jq_envs (env_key, data) SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT (env_key) DO NOTHING",
+                connection);
+            envs.Parameters.Add(new NpgsqlParameter { Value = insert.Envs.Keys.ToArray() });
+            envs.Parameters.Add(new NpgsqlParameter { Value = insert.Envs.Values.ToArray() });
+            await envs.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var inserted = new List<JobRecord>(insert.Jobs.Count);
+        if (insert.Jobs.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand(InsertSql, connection);
+            foreach (var column in JobRows.InsertColumns)
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = ColumnArray(column, insert.Jobs) });
+            }
+
+            var byKey = insert.Jobs.ToDictionary(j => j.Key, StringComparer.Ordinal);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add(byKey[reader.GetString(0)] with { Seq = reader.GetInt64(1) });
+            }
+        }
+
+        inserted.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        foreach (var job in inserted)
+        {
+            effects.Added(job);
+        }
+
+        return new Inserted(inserted, insert.Jobs.Count - inserted.Count);
+    }
+
+    private static async Task<WriteOutcome[]> ChangeAsync(NpgsqlConnection connection, List<JobChange> changes, BatchEffects effects, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var change in changes)
+        {
+            var key = change.Before.Key;
+            var expected = change.Before.Version;
+            switch (change.Kind)
+            {
+                case JobChangeKind.Update:
+                    var after = change.After ?? throw new ArgumentException("an update needs the new row", nameof(changes));
+                    string[] columns = change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
+                    batch.BatchCommands.Add(Statement(
+                        change.OutputChanged ? UpdateWithOutputSql : UpdateSql,
+                        [.. columns.Select(c => JobRows.Value(after, c)), key, expected]));
+                    break;
+                case JobChangeKind.Archive:
+                    var run = change.After ?? throw new ArgumentException("an archive needs the final row", nameof(changes));
+                    batch.BatchCommands.Add(Statement(
+                        ArchiveSql,
+                        [.. JobRows.InsertColumns.Select(c => JobRows.Value(run, c)), key, expected, run.Seq, (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds()]));
+                    break;
+                case JobChangeKind.Delete:
+                    batch.BatchCommands.Add(Statement("DELETE FROM jq_jobs WHERE key = $1 AND version = $2", key, expected));
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(changes), change.Kind, "unknown change kind");
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var outcomes = new WriteOutcome[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (batch.BatchCommands[i].RecordsAffected == 1)
+            {
+                effects.Changed(changes[i]);
+                outcomes[i] = Committed.Instance;
+            }
+            else
+            {
+                outcomes[i] = VersionConflict.Instance;
+            }
+        }
+
+        return outcomes;
+    }
+
+    private static async Task ApplyEffectsAsync(NpgsqlConnection connection, BatchEffects effects, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var counts = effects.Counts.ToList();
+        if (counts.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                "INSERT INTO jq_counts (rep_group, state, exit_code, fail_reason, n) " +
+                "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[]) " +
+                "ON CONFLICT (rep_group, state, exit_code, fail_reason) DO UPDATE SET n = jq_counts.n + excluded.n",
+                counts.Select(c => c.Key.RepGroup).ToArray(),
+                counts.Select(c => (long)c.Key.State).ToArray(),
+                counts.Select(c => (long)c.Key.ExitCode).ToArray(),
+                counts.Select(c => c.Key.FailReason).ToArray(),
+                counts.Select(c => c.Value).ToArray()));
+        }
+
+        var histogram = effects.Histogram.ToList();
+        if (histogram.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                "INSERT INTO jq_req_hist (req_group, kind, bucket, n) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) " +
+                "ON CONFLICT (req_group, kind, bucket) DO UPDATE SET n = jq_req_hist.n + excluded.n",
+                histogram.Select(h => h.Key.ReqGroup).ToArray(),
+                histogram.Select(h => (long)h.Key.Kind).ToArray(),
+                histogram.Select(h => (long)h.Key.Bucket).ToArray(),
+                histogram.Select(h => h.Value).ToArray()));
+        }
+
+        var queues = effects.Queues.ToArray();
+        if (queues.Length > 0)
+        {
+            batch.BatchCommands.Add(Statement("INSERT INTO jq_queues (name) SELECT * FROM unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [queues]));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string Describe()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+}

@@ -1,0 +1,222 @@
+using System.Data.Common;
+
+namespace JobQueue.Grains.Storage;
+
+/// <summary>
+/// The read side shared by the SQL stores: the same tables, indexes and queries on SQLite and PostgreSQL.
+/// Subclasses supply connections, schema creation and the batched write path.
+/// </summary>
+public abstract class SqlJobStore : IJobStore, IJobMonitor
+{
+    /// <inheritdoc />
+    public abstract string ProviderName { get; }
+
+    /// <inheritdoc />
+    public IJobMonitor Monitor => this;
+
+    /// <inheritdoc />
+    public abstract Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public abstract Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+
+    /// <inheritdoc />
+    public async Task<JobRecord?> GetJobAsync(string key, CancellationToken cancellationToken)
+    {
+        var rows = await QueryJobsAsync($"SELECT {JobRows.SelectList(true)} FROM jq_jobs WHERE key = @key", cancellationToken, ("@key", key)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReadyEntry>> GetReadyAsync(string queue, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT key, priority, seq FROM jq_jobs WHERE queue = @queue AND state = 1 ORDER BY priority DESC, seq LIMIT @limit",
+            r => new ReadyEntry(r.GetString(0), (int)r.GetInt64(1), r.GetInt64(2)),
+            cancellationToken,
+            ("@queue", queue),
+            ("@limit", (long)limit));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT key FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit",
+            r => r.GetString(0),
+            cancellationToken,
+            ("@now", now.ToUnixTimeMilliseconds()),
+            ("@limit", (long)limit));
+
+    /// <inheritdoc />
+    public async Task<byte[]?> GetEnvAsync(string envKey, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync("SELECT data FROM jq_envs WHERE env_key = @key", r => (byte[])r.GetValue(0), cancellationToken, ("@key", envKey)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetQueuesAsync(CancellationToken cancellationToken) =>
+        QueryAsync("SELECT name FROM jq_queues ORDER BY name", r => r.GetString(0), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ReqGroupHistory> GetReqGroupHistoryAsync(string reqGroup, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT kind, bucket, n FROM jq_req_hist WHERE req_group = @group AND n > 0 ORDER BY kind, bucket",
+            r => (Kind: r.GetInt64(0), Bucket: new HistogramBucket((int)r.GetInt64(1), r.GetInt64(2))),
+            cancellationToken,
+            ("@group", reqGroup)).ConfigureAwait(false);
+        return new ReqGroupHistory(
+            [.. rows.Where(r => r.Kind == BatchEffects.RamKind).Select(r => r.Bucket)],
+            [.. rows.Where(r => r.Kind == BatchEffects.TimeKind).Select(r => r.Bucket)]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetJobsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken) =>
+        QueryByKeysAsync(keys, k => $"SELECT {JobRows.SelectList(withOutput)} FROM jq_jobs WHERE {k} ORDER BY seq", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetLatestRunsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken) =>
+        QueryByKeysAsync(
+            keys,
+            k => $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE id IN (SELECT MAX(id) FROM jq_history WHERE {k} GROUP BY key) ORDER BY id",
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetRunsAsync(string key, bool withOutput, CancellationToken cancellationToken) =>
+        QueryJobsAsync($"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE key = @key ORDER BY id", cancellationToken, ("@key", key));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CountRow>> GetCountsAsync(string? repGroup, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT rep_group, state, exit_code, fail_reason, n FROM jq_counts WHERE n <> 0" + (repGroup is null ? "" : " AND rep_group = @rg"),
+            r => new CountRow(new CountKey(r.GetString(0), (JobState)r.GetInt64(1), (int)r.GetInt64(2), r.GetString(3)), r.GetInt64(4)),
+            cancellationToken,
+            ("@rg", repGroup));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobRecord>> GetGroupAsync(string? repGroup, CountKey group, int limit, bool withOutput, CancellationToken cancellationToken)
+    {
+        var (table, order) = group.State == JobState.Complete ? ("jq_history", "id") : ("jq_jobs", "seq");
+        var stateFilter = group.State == JobState.Complete ? "" : "state = @state AND ";
+        var repFilter = repGroup is null ? "" : "rep_group = @rg AND ";
+        return QueryJobsAsync(
+            $"SELECT {JobRows.SelectList(withOutput)} FROM {table} WHERE {repFilter}{stateFilter}exit_code = @ec AND fail_reason = @fr ORDER BY {order} LIMIT @limit",
+            cancellationToken,
+            ("@rg", repGroup),
+            ("@state", (long)group.State),
+            ("@ec", (long)group.ExitCode),
+            ("@fr", group.FailReason),
+            ("@limit", (long)limit));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JobRecord>> GetAllAsync(string? repGroup, JobState? state, bool withOutput, CancellationToken cancellationToken)
+    {
+        var result = new List<JobRecord>();
+        if (state != JobState.Complete)
+        {
+            var filters = new List<string>();
+            if (repGroup is not null)
+            {
+                filters.Add("rep_group = @rg");
+            }
+
+            if (state is not null)
+            {
+                filters.Add("state = @state");
+            }
+
+            var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
+            result.AddRange(await QueryJobsAsync(
+                $"SELECT {JobRows.SelectList(withOutput)} FROM jq_jobs {where} ORDER BY seq",
+                cancellationToken,
+                ("@rg", repGroup),
+                ("@state", (long?)state)).ConfigureAwait(false));
+        }
+
+        if (repGroup is not null && state is null or JobState.Complete)
+        {
+            result.AddRange(await QueryJobsAsync(
+                $"SELECT {JobRows.SelectList(withOutput)} FROM jq_history WHERE rep_group = @rg ORDER BY id",
+                cancellationToken,
+                ("@rg", repGroup)).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT key, started_at, time_ms FROM jq_jobs WHERE state IN (2, 3)",
+            r => new RunningJob(
+                r.GetString(0),
+                r.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+                TimeSpan.FromMilliseconds(r.GetInt64(2))),
+            cancellationToken);
+
+    /// <summary>Opens a connection for reading.</summary>
+    protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds a filter "key is one of <paramref name="keys"/>" to <paramref name="cmd"/> and returns its SQL.</summary>
+    protected abstract string KeyFilter(DbCommand cmd, IReadOnlyList<string> keys);
+
+    /// <summary>Binds a parameter, mapping null to DBNull.</summary>
+    protected static void Bind(DbCommand cmd, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        var parameter = cmd.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(parameter);
+    }
+
+    /// <summary>Runs a query and maps its rows.</summary>
+    protected async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                Bind(cmd, name, value);
+            }
+        }
+
+        return await ReadAllAsync(cmd, map, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(DbCommand cmd, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var result = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(map(reader));
+        }
+
+        return result;
+    }
+
+    private Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        QueryAsync(sql, JobRows.Read, cancellationToken, parameters);
+
+    private async Task<IReadOnlyList<JobRecord>> QueryByKeysAsync(IReadOnlyList<string> keys, Func<string, string> sql, CancellationToken cancellationToken)
+    {
+        var result = new List<JobRecord>();
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql(KeyFilter(cmd, chunk));
+            result.AddRange(await ReadAllAsync(cmd, JobRows.Read, cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+}

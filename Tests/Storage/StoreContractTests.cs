@@ -1,0 +1,262 @@
+using JobQueue.Grains.Storage;
+using JobQueue.Grains.Storage.Postgres;
+using JobQueue.Grains.Storage.Sqlite;
+using JobQueue.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JobQueue.Tests.Storage;
+
+/// <summary>The behaviour every job store must have; run against SQLite and PostgreSQL.</summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+
+    protected IJobStore Store { get; private set; } = null!;
+
+    private StoreWriter Writer { get; set; } = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        Store = await CreateStoreAsync();
+        await Store.InitializeAsync(Ct);
+        Writer = new StoreWriter(Store, NullLogger<StoreWriter>.Instance);
+        Writer.Start();
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        await Store.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task Insert_skips_keys_that_are_already_incomplete()
+    {
+        var first = await InsertAsync(Job("a"), Job("b"));
+        var second = await InsertAsync(Job("b"), Job("c"));
+
+        Assert.Equal(["a", "b"], first.Jobs.Select(j => j.Cmd));
+        Assert.Equal(["c"], second.Jobs.Select(j => j.Cmd));
+        Assert.Equal(1, second.Existed);
+        Assert.True(second.Jobs[0].Seq > first.Jobs[1].Seq, "sequence numbers grow in add order");
+        Assert.Equal(3, await CountAsync("rep", JobState.Ready));
+    }
+
+    [Fact]
+    public async Task A_stored_job_reads_back_field_for_field()
+    {
+        var job = Job("round trip") with
+        {
+            RamMb = 1234, Time = TimeSpan.FromMinutes(90), Cores = 3, UserRamMb = 1000, Override = 1, Priority = 200, Retries = 7,
+            UntilBuried = 8, AddedAt = Now,
+        };
+        var stored = (await InsertAsync(job)).Jobs.Single();
+
+        var read = await Store.GetJobAsync(stored.Key, Ct);
+
+        Assert.Equal(stored, read! with { StdOut = null, StdErr = null });
+    }
+
+    [Fact]
+    public async Task An_update_is_fenced_by_the_version_it_read()
+    {
+        var job = (await InsertAsync(Job("fenced"))).Jobs.Single();
+        var reserved = job with { Version = 2, State = JobState.Reserved, ReservedBy = "me/1", DueAt = Now };
+
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(job, reserved, JobChangeKind.Update)));
+        var stale = await Writer.WriteAsync(new JobChange(job, job with { Version = 2, State = JobState.Buried }, JobChangeKind.Update));
+
+        Assert.IsType<VersionConflict>(stale);
+        var read = await Store.GetJobAsync(job.Key, Ct);
+        Assert.Equal((JobState.Reserved, "me/1", 2L), (read!.State, read.ReservedBy, read.Version));
+        Assert.Equal(0, await CountAsync("rep", JobState.Ready));
+        Assert.Equal(1, await CountAsync("rep", JobState.Reserved));
+        Assert.Equal(0, await CountAsync("rep", JobState.Buried));
+    }
+
+    [Fact]
+    public async Task Archive_moves_the_run_to_history_and_frees_the_key()
+    {
+        var job = (await InsertAsync(Job("archived"))).Jobs.Single();
+        var done = job with
+        {
+            Version = 2, State = JobState.Complete, Exited = true, PeakRamMb = 250, Walltime = TimeSpan.FromMinutes(40),
+            StdOut = Compression.Compress("out"u8), EndedAt = Now,
+        };
+
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(job, done, JobChangeKind.Archive)));
+
+        Assert.Null(await Store.GetJobAsync(job.Key, Ct));
+        var runs = await Store.Monitor.GetRunsAsync(job.Key, withOutput: true, Ct);
+        Assert.Equal("out", System.Text.Encoding.UTF8.GetString(Compression.Decompress(Assert.Single(runs).StdOut!)));
+        Assert.Equal(1, await CountAsync("rep", JobState.Complete));
+        Assert.Equal(0, await CountAsync("rep", JobState.Ready));
+        var history = await Store.GetReqGroupHistoryAsync("req", Ct);
+        Assert.Equal([new HistogramBucket(3, 1)], history.Ram);
+        Assert.Equal([new HistogramBucket(2, 1)], history.Time);
+
+        Assert.Single((await InsertAsync(Job("archived"))).Jobs);
+        Assert.Single(await Store.Monitor.GetLatestRunsAsync([job.Key], false, Ct));
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_row_and_its_count()
+    {
+        var job = (await InsertAsync(Job("deleted"))).Jobs.Single();
+
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(job, null, JobChangeKind.Delete)));
+
+        Assert.Null(await Store.GetJobAsync(job.Key, Ct));
+        Assert.Equal(0, await CountAsync("rep", JobState.Ready));
+    }
+
+    [Fact]
+    public async Task Ready_jobs_come_best_first_per_queue()
+    {
+        await InsertAsync(Job("low", priority: 1), Job("high", priority: 9), Job("other queue", priority: 50, queue: "q2"), Job("low 2", priority: 1));
+
+        var ready = await Store.GetReadyAsync("q1", 10, Ct);
+
+        Assert.Equal([JobKey.For("/tmp", "high"), JobKey.For("/tmp", "low"), JobKey.For("/tmp", "low 2")], ready.Select(r => r.Key));
+        Assert.Equal(["q1", "q2"], await Store.GetQueuesAsync(Ct));
+        Assert.Single(await Store.GetReadyAsync("q1", 1, Ct));
+    }
+
+    [Fact]
+    public async Task Due_jobs_are_found_soonest_first()
+    {
+        var jobs = (await InsertAsync(Job("later"), Job("sooner"), Job("never"))).Jobs;
+        await Writer.WriteAsync(new JobChange(jobs[0], jobs[0] with { Version = 2, State = JobState.Delayed, DueAt = Now.AddSeconds(20) }, JobChangeKind.Update));
+        await Writer.WriteAsync(new JobChange(jobs[1], jobs[1] with { Version = 2, State = JobState.Reserved, DueAt = Now.AddSeconds(10) }, JobChangeKind.Update));
+
+        Assert.Empty(await Store.GetDueAsync(Now, 10, Ct));
+        Assert.Equal([jobs[1].Key], await Store.GetDueAsync(Now.AddSeconds(15), 10, Ct));
+        Assert.Equal([jobs[1].Key, jobs[0].Key], await Store.GetDueAsync(Now.AddMinutes(1), 10, Ct));
+    }
+
+    [Fact]
+    public async Task Environments_are_stored_once_per_content()
+    {
+        var env = EnvironmentBlob.Encode(["B=2", "A=1"]);
+        await Writer.WriteAsync(new InsertJobs([Job("e1") with { EnvKey = env.Key }], new Dictionary<string, byte[]> { [env.Key] = env.Compressed }));
+        await Writer.WriteAsync(new InsertJobs([Job("e2") with { EnvKey = env.Key }], new Dictionary<string, byte[]> { [env.Key] = env.Compressed }));
+
+        var stored = await Store.GetEnvAsync(env.Key, Ct);
+
+        Assert.Equal(["A=1", "B=2"], EnvironmentBlob.Decode(stored!));
+        Assert.Null(await Store.GetEnvAsync("missing", Ct));
+    }
+
+    [Fact]
+    public async Task Groups_list_oldest_first_with_their_counts()
+    {
+        var jobs = (await InsertAsync(Job("f1"), Job("f2"), Job("f3"), Job("ok"))).Jobs;
+        foreach (var job in jobs.Take(3))
+        {
+            await Writer.WriteAsync(new JobChange(job, job with { Version = 2, State = JobState.Buried, Exited = true, ExitCode = 2, FailReason = FailReasons.Exit }, JobChangeKind.Update));
+        }
+
+        var counts = await Store.Monitor.GetCountsAsync("rep", Ct);
+        var buried = new CountKey("rep", JobState.Buried, 2, FailReasons.Exit);
+
+        Assert.Contains(new CountRow(buried, 3), counts);
+        Assert.Equal(["f1", "f2"], (await Store.Monitor.GetGroupAsync("rep", buried, 2, false, Ct)).Select(j => j.Cmd));
+        Assert.Equal(["f1", "f2", "f3"], (await Store.Monitor.GetGroupAsync(null, buried, 10, false, Ct)).Select(j => j.Cmd));
+        Assert.Equal(["f1", "f2", "f3", "ok"], (await Store.Monitor.GetAllAsync("rep", null, false, Ct)).Select(j => j.Cmd));
+        Assert.Equal(["ok"], (await Store.Monitor.GetAllAsync(null, JobState.Ready, false, Ct)).Select(j => j.Cmd));
+    }
+
+    [Fact]
+    public async Task A_failing_write_does_not_fail_the_writes_batched_with_it()
+    {
+        var job = (await InsertAsync(Job("neighbour"))).Jobs.Single();
+        var poisoned = Job("poison") with { Cmd = null! };
+
+        var writes = new[]
+        {
+            Writer.WriteAsync(new InsertJobs([poisoned], new Dictionary<string, byte[]>())),
+            Writer.WriteAsync(new JobChange(job, job with { Version = 2, State = JobState.Buried }, JobChangeKind.Update)),
+        };
+
+        var error = await Assert.ThrowsAsync<JobQueueException>(() => writes[0]);
+        Assert.Equal(JobQueueErrorKind.DbError, error.Kind);
+        Assert.IsType<Committed>(await writes[1]);
+        Assert.Equal(JobState.Buried, (await Store.GetJobAsync(job.Key, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_changes_are_committed_together()
+    {
+        var jobs = (await InsertAsync([.. Enumerable.Range(0, 500).Select(i => Job($"job {i}"))])).Jobs;
+
+        var outcomes = await Task.WhenAll(jobs.Select(j => Writer.WriteAsync(new JobChange(j, j with { Version = 2, State = JobState.Buried }, JobChangeKind.Update))));
+
+        Assert.All(outcomes, o => Assert.IsType<Committed>(o));
+        Assert.Equal(500, await CountAsync("rep", JobState.Buried));
+        Assert.True(Writer.BatchesCommitted < 500, $"{Writer.BatchesCommitted} transactions for 500 changes: writes were not grouped");
+    }
+
+    protected abstract Task<IJobStore> CreateStoreAsync();
+
+    private static JobRecord Job(string cmd, int priority = 0, string queue = "q1") => new()
+    {
+        Key = JobKey.For("/tmp", cmd),
+        Version = 1,
+        Cmd = cmd,
+        Cwd = "/tmp",
+        RepGroup = "rep",
+        ReqGroup = "req",
+        RamMb = 100,
+        Time = TimeSpan.FromHours(1),
+        Cores = 1,
+        Priority = priority,
+        EnvKey = "env",
+        Queue = queue,
+        State = JobState.Ready,
+        UntilBuried = 4,
+        AddedAt = Now,
+    };
+
+    private async Task<Inserted> InsertAsync(params JobRecord[] jobs) =>
+        (Inserted)await Writer.WriteAsync(new InsertJobs(jobs, new Dictionary<string, byte[]>()));
+
+    private async Task<long> CountAsync(string repGroup, JobState state) =>
+        (await Store.Monitor.GetCountsAsync(repGroup, Ct)).Where(c => c.Key.State == state).Sum(c => c.Count);
+}
+
+public sealed class SqliteStoreContractTests : StoreContractTests
+{
+    private readonly TempDirectory _directory = new("sqlite-contract");
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    protected override Task<IJobStore> CreateStoreAsync() =>
+        Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_directory.Path, "store.db")));
+}
+
+public sealed class PostgresStoreContractTests : StoreContractTests
+{
+    private PostgresDatabase? _database;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    protected override async Task<IJobStore> CreateStoreAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return new PostgresJobStore(_database.ConnectionString);
+    }
+}
