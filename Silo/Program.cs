@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using JobQueue.Silo.Hosting;
+
+return await JobQueueManager.RunAsync(args);

@@ -21,6 +21,19 @@ public sealed class JobQueueConnectionOptions
     /// <summary>How long to keep trying to reach the manager before giving up. Default: 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The options that reach the manager described by a manager file.</summary>
+    public static JobQueueConnectionOptions For(JobQueue.Silo.Hosting.ManagerInfo manager)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        var options = new JobQueueConnectionOptions { ClusterId = manager.ClusterId, ServiceId = manager.ServiceId };
+        foreach (var gateway in ParseGateways(manager.Address))
+        {
+            options.Gateways.Add(gateway);
+        }
+
+        return options;
+    }
+
     /// <summary>Parses "host:port[,host:port...]" into gateways.</summary>
     public static IReadOnlyList<IPEndPoint> ParseGateways(string servers)
     {

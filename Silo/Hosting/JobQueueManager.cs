@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Sockets;
+using JobQueue.Grains.Hosting;
+using JobQueue.Grains.Server;
+using JobQueue.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace JobQueue.Silo.Hosting;
+
+/// <summary>Starts a manager: one Orleans silo with the job queue, on SQLite (embedded) or PostgreSQL (cluster).</summary>
+public static class JobQueueManager
+{
+    /// <summary>The lock file that keeps two managers off one home.</summary>
+    public const string LockFileName = "manager.lock";
+
+    /// <summary>Runs a manager until it is told to stop; the entry point of jobqueue-manager.</summary>
+    /// <returns>0 after a clean stop, 1 if it could not start.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, CancellationToken cancellationToken = default)
+    {
+        output ??= Console.Error;
+        try
+        {
+            await using var manager = await StartAsync(ManagerConfiguration.Load(args), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"jobqueue manager {manager.Info.Deployment} listening on {manager.Info.Address} (home {manager.Home})").ConfigureAwait(false);
+            await manager.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (ManagerStartException ex)
+        {
+            await output.WriteLineAsync($"jobqueue manager: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary>Starts a manager and returns once it answers.</summary>
+    /// <param name="configuration">Its settings.</param>
+    /// <param name="configureServices">Adds to its services (the CLI adds the local scheduler's hooks, tests their probes).</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <exception cref="ManagerStartException">The settings are unusable or the manager could not start.</exception>
+    public static async Task<RunningManager> StartAsync(ManagerConfiguration configuration, Action<HostApplicationBuilder>? configureServices = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Validate() is { } problem)
+        {
+            throw new ManagerStartException(problem);
+        }
+
+        var options = configuration.Manager;
+        var home = options.Home;
+        try
+        {
+            Directory.CreateDirectory(home);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ManagerStartException($"cannot create the home directory {home}: {ex.Message}", ex);
+        }
+
+        var lockFile = AcquireLock(home);
+        try
+        {
+            await StorePreflight.CheckAsync(configuration.Storage, cancellationToken).ConfigureAwait(false);
+            var gatewayPort = options.Port == 0 ? FreePort() : options.Port;
+            var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
+            var webPort = options.WebPort switch { 0 => FreePort(), -1 => 0, var port => port };
+            var identity = new ManagerIdentity
+            {
+                Host = options.AdvertisedHost,
+                GatewayPort = gatewayPort,
+                WebPort = webPort,
+                Deployment = options.Deployment,
+                Scheduler = options.Scheduler,
+                StartedAt = DateTimeOffset.UtcNow,
+            };
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
+            builder.Configuration.AddConfiguration(configuration.Configuration);
+            ConfigureLogging(builder);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+            builder.Services.AddSingleton(identity);
+            builder.Services.AddSingleton(configuration);
+            builder.UseOrleans(silo =>
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                if (configuration.Storage.Provider == JobStoreProviders.Postgres)
+                {
+                    silo.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = "Npgsql";
+                        o.ConnectionString = configuration.Storage.ConnectionString;
+                    });
+                    silo.ConfigureEndpoints(ParseAddress(options.AdvertisedHost), siloPort, gatewayPort, listenOnAnyHostAddress: false);
+                }
+                else
+                {
+                    silo.UseLocalhostClustering(siloPort, gatewayPort, null, options.ServiceId, options.ClusterId);
+                }
+
+                silo.AddJobQueue(configuration.Storage, configuration.ConfigureQueue);
+            });
+            configureServices?.Invoke(builder);
+
+            var host = builder.Build();
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (FindCause(ex) is { } cause)
+            {
+                host.Dispose();
+                throw new ManagerStartException(cause, ex);
+            }
+
+            var info = new ManagerInfo
+            {
+                Pid = Environment.ProcessId,
+                Host = options.AdvertisedHost,
+                Port = gatewayPort,
+                SiloPort = siloPort,
+                WebPort = webPort,
+                ClusterId = options.ClusterId,
+                ServiceId = options.ServiceId,
+                Deployment = options.Deployment,
+                Scheduler = options.Scheduler,
+                Storage = configuration.Storage.Provider,
+                StartedAt = identity.StartedAt,
+            };
+            info.Write(home);
+            return new RunningManager(host, info, home, lockFile);
+        }
+        catch
+        {
+            await lockFile.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        // Orleans recommends server GC at start-up; the manager deliberately runs with the smaller workstation GC.
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+    }
+
+    private static FileStream AcquireLock(string home)
+    {
+        var path = Path.Combine(home, LockFileName);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            var running = ManagerInfo.Read(home);
+            throw new ManagerStartException(running is null
+                ? $"another manager is starting or running for {home}"
+                : $"a manager is already running for {home} (pid {running.Pid}, {running.Address})");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ManagerStartException($"cannot write to the home directory {home}: {ex.Message}", ex);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static IPAddress ParseAddress(string host) =>
+        IPAddress.TryParse(host, out var address) ? address : Dns.GetHostAddresses(host).First();
+
+    private static string? FindCause(Exception? ex)
+    {
+        for (var current = ex; current is not null; current = current.InnerException)
+        {
+            if (current is JobStoreException or ManagerStartException)
+            {
+                return current.Message;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindCause).FirstOrDefault(c => c is not null) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return ex is null ? null : $"start-up failed: {ex.GetBaseException().Message}";
+    }
+}
+
+/// <summary>A started manager; disposing it stops it and removes its manager file.</summary>
+public sealed class RunningManager : IAsyncDisposable
+{
+    private readonly FileStream _lock;
+    private int _disposed;
+
+    internal RunningManager(IHost host, ManagerInfo info, string home, FileStream lockFile)
+    {
+        Host = host;
+        Info = info;
+        Home = home;
+        _lock = lockFile;
+    }
+
+    /// <summary>The silo's host.</summary>
+    public IHost Host { get; }
+
+    /// <summary>How clients reach it.</summary>
+    public ManagerInfo Info { get; }
+
+    /// <summary>Its home directory.</summary>
+    public string Home { get; }
+
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => Host.Services;
+
+    /// <summary>Completes when the manager was told to stop (signal, shutdown request, or drain finished).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Host.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Asks the manager to stop.</summary>
+    public void RequestStop() => Host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await Host.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Host.Dispose();
+            ManagerInfo.Remove(Home, Environment.ProcessId);
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

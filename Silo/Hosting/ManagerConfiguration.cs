@@ -1,0 +1,60 @@
+using JobQueue.Grains;
+using JobQueue.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace JobQueue.Silo.Hosting;
+
+/// <summary>
+/// The manager's settings from, in rising precedence: $JOBQUEUE_HOME/appsettings.json, environment variables
+/// prefixed JOBQUEUE__ (e.g. JOBQUEUE__Storage__Provider), the command line (--Storage:Provider postgres), and overrides.
+/// </summary>
+public sealed class ManagerConfiguration
+{
+    private ManagerConfiguration(IConfiguration configuration, ManagerOptions manager, JobStoreOptions storage)
+    {
+        Configuration = configuration;
+        Manager = manager;
+        Storage = storage;
+    }
+
+    /// <summary>All settings.</summary>
+    public IConfiguration Configuration { get; }
+
+    /// <summary>How the manager runs.</summary>
+    public ManagerOptions Manager { get; }
+
+    /// <summary>Where jobs are stored.</summary>
+    public JobStoreOptions Storage { get; }
+
+    /// <summary>Loads the settings.</summary>
+    public static ManagerConfiguration Load(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        IConfigurationBuilder Sources(IConfigurationBuilder builder) => builder
+            .AddEnvironmentVariables("JOBQUEUE__")
+            .AddCommandLine(args ?? [])
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
+
+        var home = Sources(new ConfigurationBuilder()).Build()[$"{ManagerOptions.SectionName}:{nameof(ManagerOptions.Home)}"] ?? JobQueueHome.Default;
+        home = Path.GetFullPath(home);
+        var configuration = Sources(new ConfigurationBuilder().AddJsonFile(Path.Combine(home, "appsettings.json"), optional: true, reloadOnChange: false)).Build();
+
+        var manager = new ManagerOptions();
+        configuration.GetSection(ManagerOptions.SectionName).Bind(manager);
+        manager.Home = home;
+        var storage = new JobStoreOptions
+        {
+            DbFile = Path.Combine(home, "jobqueue.db"),
+            DbFileBackup = Path.Combine(home, "jobqueue.db.backup"),
+        };
+        configuration.GetSection(JobStoreOptions.SectionName).Bind(storage);
+        storage.Provider = storage.Provider.Trim().ToLowerInvariant();
+        storage.Deployment = manager.Deployment;
+        return new ManagerConfiguration(configuration, manager, storage);
+    }
+
+    /// <summary>The first problem with the settings, or null.</summary>
+    public string? Validate() => Manager.Validate() ?? Storage.Validate();
+
+    /// <summary>Applies the "Queue" section to the queue's options.</summary>
+    public void ConfigureQueue(JobQueueOptions options) => Configuration.GetSection("Queue").Bind(options);
+}
