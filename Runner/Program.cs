@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using JobQueue.Client.Cli;
+
+return await RunnerCommand.InvokeAsync(RunnerCommand.CreateRoot(), args);

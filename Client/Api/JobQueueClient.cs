@@ -1,4 +1,5 @@
 using System.Net;
+using JobQueue.Client.Execution;
 using JobQueue.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -172,10 +173,10 @@ public sealed partial class JobQueueClient : IAsyncDisposable
             JobGrain(job).Ended(Lease(job, "Ended"), new JobEndReport(exitCode, peakRamMb, cpuTime, Keep(stdout), Keep(stderr))),
             cancellationToken);
 
-    /// <summary>Gives the job back after a failure (or without running it); it is delayed by <paramref name="delay"/> (default 30 s), or buried once its retries are used up.</summary>
+    /// <summary>Gives the job back after a failure (or without running it); it is delayed by <paramref name="delay"/> (null: the manager's default, 30 s unless configured), or buried once its retries are used up.</summary>
     /// <returns>The job's new state.</returns>
     public Task<JobState> ReleaseAsync(Job job, string failReason, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>
-        Call("Release", JobGrain(job).Release(Lease(job, "Release"), failReason ?? "", delay ?? JobQueueDefaults.ReleaseDelay), cancellationToken);
+        Call("Release", JobGrain(job).Release(Lease(job, "Release"), failReason ?? "", delay), cancellationToken);
 
     /// <summary>Buries the job: it will not run again until kicked.</summary>
     public Task BuryAsync(Job job, string failReason, CancellationToken cancellationToken = default) =>
@@ -184,6 +185,17 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     /// <summary>Completes a job whose command ran and exited 0; it moves to the history.</summary>
     public Task ArchiveAsync(Job job, CancellationToken cancellationToken = default) =>
         Call("Archive", JobGrain(job).Archive(Lease(job, "Archive")), cancellationToken);
+
+    /// <summary>
+    /// Runs a reserved job's command with <paramref name="shell"/> in its working directory and environment, touching
+    /// its lease, measuring its process tree, and finally archiving, releasing or burying it. Cancelling (e.g. on a
+    /// signal to the runner) kills the command and releases the job with <see cref="FailReasons.Signal"/> at no retry cost.
+    /// </summary>
+    public Task<ExecutionResult> ExecuteAsync(Job job, string shell = "bash", ExecuteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobExecutor(this, _time).ExecuteAsync(job, shell, options ?? new ExecuteOptions(), cancellationToken);
+    }
 
     /// <summary>Makes buried jobs ready again, with their retries restored. Returns how many were kicked.</summary>
     public Task<int> KickAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>

@@ -21,6 +21,28 @@ public sealed class JobQueueConnectionOptions
     /// <summary>How long to keep trying to reach the manager before giving up. Default: 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Gateways from "host:port[,host:port]"; cluster and service ids from $JOBQUEUE_CLUSTER_ID and $JOBQUEUE_SERVICE_ID.</summary>
+    public static JobQueueConnectionOptions FromEnvironment(string servers)
+    {
+        var options = new JobQueueConnectionOptions();
+        if (Environment.GetEnvironmentVariable("JOBQUEUE_CLUSTER_ID") is { Length: > 0 } clusterId)
+        {
+            options.ClusterId = clusterId;
+        }
+
+        if (Environment.GetEnvironmentVariable("JOBQUEUE_SERVICE_ID") is { Length: > 0 } serviceId)
+        {
+            options.ServiceId = serviceId;
+        }
+
+        foreach (var gateway in ParseGateways(servers))
+        {
+            options.Gateways.Add(gateway);
+        }
+
+        return options;
+    }
+
     /// <summary>The options that reach the manager described by a manager file.</summary>
     public static JobQueueConnectionOptions For(JobQueue.Silo.Hosting.ManagerInfo manager)
     {

@@ -24,9 +24,9 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Ended")]
     Task Ended(string reservedBy, JobEndReport report);
 
-    /// <summary>Gives the job back: delayed (or buried once its retries are spent after a failed run). Returns the new state.</summary>
+    /// <summary>Gives the job back: delayed by <paramref name="delay"/> (null: the manager's default), or buried once its retries are spent after a failed run. Returns the new state.</summary>
     [Alias("Release")]
-    Task<JobState> Release(string reservedBy, string failReason, TimeSpan delay);
+    Task<JobState> Release(string reservedBy, string failReason, TimeSpan? delay);
 
     /// <summary>Buries the job with a reason.</summary>
     [Alias("Bury")]

@@ -117,10 +117,11 @@ public sealed partial class JobGrain(
     }
 
     /// <inheritdoc />
-    public async Task<JobState> Release(string reservedBy, string failReason, TimeSpan delay)
+    public async Task<JobState> Release(string reservedBy, string failReason, TimeSpan? delay)
     {
         failReason ??= "";
-        if (delay < TimeSpan.Zero)
+        var wait = delay ?? _options.ReleaseDelay;
+        if (wait < TimeSpan.Zero)
         {
             throw Error(JobQueueErrorKind.BadRequest, "Release", "delay must not be negative");
         }
@@ -128,7 +129,7 @@ public sealed partial class JobGrain(
         var row = await RequireLeaseAsync("Release", reservedBy).ConfigureAwait(true);
         var failedRun = failReason != FailReasons.Signal
             && (failReason.Length > 0 || (row.State == JobState.Running && row.Exited && row.ExitCode != 0));
-        var after = WithRaisedRequirements(row, failReason) with
+        var after = await WithRaisedRequirementsAsync(row, failReason).ConfigureAwait(true) with
         {
             ReservedBy = null,
             KillRequested = false,
@@ -142,9 +143,9 @@ public sealed partial class JobGrain(
             return after.State;
         }
 
-        if (delay > TimeSpan.Zero)
+        if (wait > TimeSpan.Zero)
         {
-            after = after with { State = JobState.Delayed, DueAt = time.GetUtcNow() + delay };
+            after = after with { State = JobState.Delayed, DueAt = time.GetUtcNow() + wait };
             await CommitAsync("Release", after).ConfigureAwait(true);
             return after.State;
         }
@@ -157,7 +158,7 @@ public sealed partial class JobGrain(
     public async Task Bury(string reservedBy, string failReason)
     {
         var row = await RequireLeaseAsync("Bury", reservedBy).ConfigureAwait(true);
-        var after = WithRaisedRequirements(row, failReason ?? "") with
+        var after = await WithRaisedRequirementsAsync(row, failReason ?? "").ConfigureAwait(true) with
         {
             State = JobState.Buried,
             ReservedBy = null,
@@ -254,12 +255,17 @@ public sealed partial class JobGrain(
         }
     }
 
-    private static JobRecord WithRaisedRequirements(JobRecord row, string failReason) => failReason switch
+    /// <summary>After a memory or time failure the job asks for more (and keeps asking: Override 1), at once.</summary>
+    private async Task<JobRecord> WithRaisedRequirementsAsync(JobRecord row, string failReason)
     {
-        FailReasons.Ram => row with { UserRamMb = Requirements.RaisedRam(row.PeakRamMb), Override = 1 },
-        FailReasons.Time => row with { UserTime = row.Time + JobQueueDefaults.TimeIncrease, Override = 1 },
-        _ => row,
-    };
+        var raised = failReason switch
+        {
+            FailReasons.Ram => row with { UserRamMb = Requirements.RaisedRam(row.PeakRamMb), Override = 1 },
+            FailReasons.Time => row with { UserTime = row.Time + JobQueueDefaults.TimeIncrease, Override = 1 },
+            _ => null,
+        };
+        return raised is null ? row : Requirements.Apply(raised, await advisor.RecommendAsync(row.ReqGroup).ConfigureAwait(true));
+    }
 
     private async Task MakeReadyAsync(string operation, JobRecord row)
     {

@@ -21,6 +21,9 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>The ready jobs of a queue, best first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ReadyEntry>> GetReadyAsync(string queue, int limit, CancellationToken cancellationToken);
 
+    /// <summary>How many jobs are ready in a queue, counting at most <paramref name="cap"/> (the count is bounded work).</summary>
+    Task<int> CountReadyAsync(string queue, int cap, CancellationToken cancellationToken);
+
     /// <summary>Keys of jobs whose delay or lease ended at or before <paramref name="now"/>, soonest first.</summary>
     Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 

@@ -105,7 +105,7 @@ public readonly record struct CountKey(string RepGroup, JobState State, int Exit
 public sealed record CountRow(CountKey Key, long Count);
 
 /// <summary>A running (or reserved) job's timing, for the estimated time to completion.</summary>
-public sealed record RunningJob(string Key, DateTimeOffset? StartedAt, TimeSpan Time);
+public sealed record RunningJob(string Key, string Queue, DateTimeOffset? StartedAt, TimeSpan Time);
 
 /// <summary>A learned-resources histogram bucket: how many runs fell in (bucket-1, bucket] units.</summary>
 public sealed record HistogramBucket(int Bucket, long Count);

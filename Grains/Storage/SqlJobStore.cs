@@ -40,6 +40,18 @@ public abstract class SqlJobStore : IJobStore, IJobMonitor
             ("@limit", (long)limit));
 
     /// <inheritdoc />
+    public async Task<int> CountReadyAsync(string queue, int cap, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM jq_jobs WHERE queue = @queue AND state = 1 LIMIT @cap) AS capped",
+            r => r.GetInt64(0),
+            cancellationToken,
+            ("@queue", queue),
+            ("@cap", (long)cap)).ConfigureAwait(false);
+        return (int)rows[0];
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             "SELECT key FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit",
@@ -150,11 +162,12 @@ public abstract class SqlJobStore : IJobStore, IJobMonitor
     /// <inheritdoc />
     public Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT key, started_at, time_ms FROM jq_jobs WHERE state IN (2, 3)",
+            "SELECT key, queue, started_at, time_ms FROM jq_jobs WHERE state IN (2, 3)",
             r => new RunningJob(
                 r.GetString(0),
-                r.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-                TimeSpan.FromMilliseconds(r.GetInt64(2))),
+                r.GetString(1),
+                r.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
+                TimeSpan.FromMilliseconds(r.GetInt64(3))),
             cancellationToken);
 
     /// <summary>Opens a connection for reading.</summary>

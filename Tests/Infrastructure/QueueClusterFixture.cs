@@ -15,8 +15,11 @@ public class QueueClusterFixture : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new("cluster");
 
-    /// <summary>The clock of the grains and of the clients made here.</summary>
+    /// <summary>The fake clock; the grains and clients run on it unless a subclass picks real time.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>The clock of the grains and of the clients made here.</summary>
+    protected virtual TimeProvider Clock => Time;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -30,7 +33,7 @@ public class QueueClusterFixture : IAsyncLifetime
     public string Scratch => _directory.Path;
 
     /// <summary>A further client: a different identity for the lease checks.</summary>
-    public JobQueueClient NewClient() => new(Cluster.Client, Time);
+    public JobQueueClient NewClient() => new(Cluster.Client, Clock);
 
     public virtual async ValueTask InitializeAsync()
     {
@@ -39,7 +42,7 @@ public class QueueClusterFixture : IAsyncLifetime
         var store = new JobStoreOptions { DbFile = DbFile };
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton<TimeProvider>(Time);
+            silo.Services.AddSingleton(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.AddJobQueue(store, ConfigureQueue);
         });
@@ -55,6 +58,9 @@ public class QueueClusterFixture : IAsyncLifetime
         _directory.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>The gateway of the (first) silo, for child processes that connect to this cluster.</summary>
+    public string Gateway => $"127.0.0.1:{Cluster.Silos[0].GatewayAddress!.Endpoint.Port}";
 
     /// <summary>Adjusts the queue's options for this fixture.</summary>
     protected virtual void ConfigureQueue(JobQueueOptions options)
