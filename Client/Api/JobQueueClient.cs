@@ -270,6 +270,10 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     public Task<ServerStats> GetServerStatsAsync(CancellationToken cancellationToken = default) =>
         Call("ServerStats", Server.GetStats(), cancellationToken);
 
+    /// <summary>True if the manager's scheduler has runners alive.</summary>
+    public async Task<bool> HasRunnersAsync(CancellationToken cancellationToken = default) =>
+        (await GetServerStatsAsync(cancellationToken).ConfigureAwait(false)).Runners > 0;
+
     /// <summary>Stops new reservations; running jobs finish, then the manager exits. Returns what still runs.</summary>
     public Task<DrainResult> DrainServerAsync(CancellationToken cancellationToken = default) =>
         Call("DrainServer", Server.Drain(), cancellationToken);

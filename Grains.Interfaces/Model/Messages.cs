@@ -148,6 +148,9 @@ public sealed record ServerStats
 
     /// <summary>How long until the slowest running job is expected to finish.</summary>
     [Id(6)] public TimeSpan Etc { get; init; }
+
+    /// <summary>Runners the manager's scheduler has alive (running or waiting for jobs).</summary>
+    [Id(7)] public int Runners { get; init; }
 }
 
 /// <summary>What a drain leaves running.</summary>

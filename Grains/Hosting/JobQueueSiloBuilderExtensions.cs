@@ -45,6 +45,7 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<ResourceAdvisor>();
         services.AddSingleton<EnvironmentCache>();
         services.AddSingleton<ServerMode>();
+        services.TryAddSingleton<RunnerTracker>();
         services.AddSingleton<JobQueueSiloService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JobQueueSiloService>());
 

@@ -22,6 +22,7 @@ public sealed class ServerGrain(
     IJobStore store,
     ManagerIdentity identity,
     ServerMode mode,
+    RunnerTracker runners,
     TimeProvider time) : Grain, IServerGrain
 {
     /// <inheritdoc />
@@ -42,6 +43,7 @@ public sealed class ServerGrain(
             Buried = Sum(JobState.Buried),
             Complete = Sum(JobState.Complete),
             Etc = etc,
+            Runners = runners.Count,
         };
     }
 

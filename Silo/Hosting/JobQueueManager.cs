@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using JobQueue.Grains.Hosting;
 using JobQueue.Grains.Server;
 using JobQueue.Grains.Storage;
+using JobQueue.Silo.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -106,6 +107,10 @@ public static class JobQueueManager
 
                 silo.AddJobQueue(configuration.Storage, configuration.ConfigureQueue);
             });
+
+            // Registered after the silo so that it stops first: runners release their jobs while the silo still runs.
+            builder.Services.AddSingleton<LocalScheduler>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
             configureServices?.Invoke(builder);
 
             var host = builder.Build();

@@ -59,9 +59,6 @@ public class QueueClusterFixture : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The gateway of the (first) silo, for child processes that connect to this cluster.</summary>
-    public string Gateway => $"127.0.0.1:{Cluster.Silos[0].GatewayAddress!.Endpoint.Port}";
-
     /// <summary>Adjusts the queue's options for this fixture.</summary>
     protected virtual void ConfigureQueue(JobQueueOptions options)
     {

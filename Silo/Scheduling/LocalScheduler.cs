@@ -1,0 +1,331 @@
+using System.Diagnostics;
+using System.Globalization;
+using JobQueue.Grains;
+using JobQueue.Grains.Server;
+using JobQueue.Grains.Storage;
+using JobQueue.Silo.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Silo.Scheduling;
+
+/// <summary>
+/// Starts runners on this machine. Per scheduler group with ready jobs (oldest group first) it starts as many
+/// runners as free cores and memory allow for that group's requirements, never more than there are ready jobs for
+/// them, and counts what its own runners hold so the machine is never over-committed. Jobs no machine could run are
+/// buried. It also ends a drain (the manager exits once nothing runs) and stops its runners before the manager stops.
+/// </summary>
+public sealed partial class LocalScheduler(
+    IJobStore store,
+    IGrainFactory grains,
+    ServerMode mode,
+    RunnerTracker tracker,
+    ManagerConfiguration configuration,
+    ManagerIdentity identity,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<LocalScheduler> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan RunnerStopGrace = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<int, Runner> _runners = [];
+    private readonly ManagerOptions _options = configuration.Manager;
+    private readonly string? _runnerCmd = string.IsNullOrWhiteSpace(configuration.Manager.RunnerCmd) ? RunnerCommandLine.Default() : configuration.Manager.RunnerCmd;
+    private bool _spawnFailed;
+
+    /// <summary>Cores runners may hold.</summary>
+    public int MaxCores { get; } = configuration.Manager.MaxCores > 0 ? configuration.Manager.MaxCores : Environment.ProcessorCount;
+
+    /// <summary>Memory (MB) runners may hold.</summary>
+    public int MaxRamMb { get; } = configuration.Manager.MaxRamMb > 0 ? configuration.Manager.MaxRamMb : AvailableMemoryMb();
+
+    private bool Spawning => _options.Scheduler == "local";
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        List<Runner> runners;
+        lock (_runners)
+        {
+            runners = [.. _runners.Values];
+        }
+
+        if (runners.Count == 0)
+        {
+            return;
+        }
+
+        // Runners release their jobs (at no retry cost) when told to stop; they need the manager alive to do so.
+        LogStoppingRunners(logger, runners.Count);
+        foreach (var runner in runners)
+        {
+            Signals.Terminate(runner.Process.Id);
+        }
+
+        using var grace = new CancellationTokenSource(RunnerStopGrace);
+        foreach (var runner in runners)
+        {
+            try
+            {
+                await runner.Process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                runner.Process.Kill(entireProcessTree: true);
+            }
+
+            runner.Process.Dispose();
+        }
+
+        lock (_runners)
+        {
+            _runners.Clear();
+        }
+
+        tracker.Set(0);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Spawning)
+        {
+            LogStarted(logger, MaxCores, MaxRamMb, _runnerCmd ?? "(none found: set Manager:RunnerCmd)");
+        }
+
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogTickFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private static int AvailableMemoryMb()
+    {
+        foreach (var line in File.ReadLines("/proc/meminfo"))
+        {
+            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line.AsSpan(13).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+                return (int)(kb / 1024);
+            }
+        }
+
+        return 1024;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        Reap();
+        var running = await store.Monitor.GetRunningAsync(cancellationToken).ConfigureAwait(false);
+        if (mode.IsDraining)
+        {
+            if (RunnerCount == 0 && running.Count == 0)
+            {
+                LogDrained(logger);
+                lifetime.StopApplication();
+            }
+
+            return;
+        }
+
+        if (!Spawning || _runnerCmd is null)
+        {
+            return;
+        }
+
+        var busy = running.GroupBy(r => r.Queue, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var waiting = new List<(string Queue, ReadyEntry Head, int RamMb, int Cores)>();
+        foreach (var queue in await store.GetQueuesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var head = (await store.GetReadyAsync(queue, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            if (head is null || !SchedulerGroup.TryParse(queue, out var ramMb, out _, out var cores))
+            {
+                continue;
+            }
+
+            if (ramMb > MaxRamMb || cores > MaxCores)
+            {
+                await BuryImpossibleAsync(queue, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            waiting.Add((queue, head, ramMb, Math.Max(1, cores)));
+        }
+
+        // First come, first served: the group whose best job was added earliest gets resources first, and a group
+        // that does not fit now holds back the ones behind it rather than being starved by smaller ones.
+        foreach (var (queue, _, ramMb, cores) in waiting.OrderBy(w => w.Head.Seq))
+        {
+            var alive = RunnersOf(queue);
+            var idle = Math.Max(0, alive - busy.GetValueOrDefault(queue));
+            var ready = await store.CountReadyAsync(queue, MaxCores + idle, cancellationToken).ConfigureAwait(false);
+            for (var wanted = ready - idle; wanted > 0; wanted--)
+            {
+                if (FreeCores() < cores || FreeRamMb() < ramMb)
+                {
+                    return;
+                }
+
+                Spawn(queue, ramMb, cores);
+            }
+        }
+    }
+
+    private async Task BuryImpossibleAsync(string queue, CancellationToken cancellationToken)
+    {
+        var clientId = $"scheduler@{identity.Host}";
+        for (var i = 0; i < 100; i++)
+        {
+            var job = await grains.GetGrain<IQueueGrain>(queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (job is null)
+            {
+                return;
+            }
+
+            LogBurying(logger, job.Key, queue, MaxCores, MaxRamMb);
+            await grains.GetGrain<IJobGrain>(job.Key).Bury(job.ReservedBy!, FailReasons.Resource).ConfigureAwait(false);
+        }
+    }
+
+    private void Spawn(string queue, int ramMb, int cores)
+    {
+        var command = RunnerCommandLine.Expand(
+            _runnerCmd!,
+            "cmds",
+            queue,
+            _options.Deployment,
+            $"{identity.Host}:{identity.GatewayPort}",
+            _options.RunnerReserveTimeout,
+            0);
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec " + command);
+        start.Environment["JOBQUEUE_CLUSTER_ID"] = _options.ClusterId;
+        start.Environment["JOBQUEUE_SERVICE_ID"] = _options.ServiceId;
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            if (!_spawnFailed)
+            {
+                _spawnFailed = true;
+                LogSpawnFailed(logger, ex, command);
+            }
+
+            return;
+        }
+
+        var pid = process.Id;
+        process.OutputDataReceived += (_, e) => Relay(pid, e.Data);
+        process.ErrorDataReceived += (_, e) => Relay(pid, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        lock (_runners)
+        {
+            _runners[pid] = new Runner(process, queue, ramMb, cores);
+            tracker.Set(_runners.Count);
+        }
+
+        LogSpawned(logger, pid, queue);
+    }
+
+    private void Relay(int pid, string? line)
+    {
+        if (!string.IsNullOrWhiteSpace(line))
+        {
+            LogRunnerOutput(logger, pid, line);
+        }
+    }
+
+    private void Reap()
+    {
+        lock (_runners)
+        {
+            foreach (var (pid, runner) in _runners.Where(r => r.Value.Process.HasExited).ToList())
+            {
+                LogRunnerExited(logger, pid, runner.Queue, runner.Process.ExitCode);
+                runner.Process.Dispose();
+                _runners.Remove(pid);
+            }
+
+            tracker.Set(_runners.Count);
+        }
+    }
+
+    private int RunnerCount
+    {
+        get
+        {
+            lock (_runners)
+            {
+                return _runners.Count;
+            }
+        }
+    }
+
+    private int RunnersOf(string queue)
+    {
+        lock (_runners)
+        {
+            return _runners.Values.Count(r => r.Queue == queue);
+        }
+    }
+
+    private int FreeCores()
+    {
+        lock (_runners)
+        {
+            return MaxCores - _runners.Values.Sum(r => r.Cores);
+        }
+    }
+
+    private long FreeRamMb()
+    {
+        lock (_runners)
+        {
+            return MaxRamMb - _runners.Values.Sum(r => (long)r.RamMb);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local scheduler: up to {MaxCores} cores and {MaxRamMb} MB for runners started with: {RunnerCmd}")]
+    private static partial void LogStarted(ILogger logger, int maxCores, int maxRamMb, string runnerCmd);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started runner {Pid} for {Queue}")]
+    private static partial void LogSpawned(ILogger logger, int pid, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Runner {Pid} for {Queue} exited with {ExitCode}")]
+    private static partial void LogRunnerExited(ILogger logger, int pid, string queue, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "runner {Pid}: {Line}")]
+    private static partial void LogRunnerOutput(ILogger logger, int pid, string line);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start runners with: {Command}")]
+    private static partial void LogSpawnFailed(ILogger logger, Exception exception, string command);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burying job {JobKey}: group {Queue} needs more than this machine's {MaxCores} cores / {MaxRamMb} MB")]
+    private static partial void LogBurying(ILogger logger, string jobKey, string queue, int maxCores, int maxRamMb);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: no runner and no job left running; stopping the manager")]
+    private static partial void LogDrained(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping {Count} runners; their jobs are released")]
+    private static partial void LogStoppingRunners(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A scheduling round failed")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception);
+
+    private sealed record Runner(Process Process, string Queue, int RamMb, int Cores);
+}

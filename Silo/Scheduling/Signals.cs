@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace JobQueue.Silo.Scheduling;
+
+/// <summary>Sends POSIX signals.</summary>
+public static partial class Signals
+{
+    private const int SigTerm = 15;
+
+    /// <summary>Asks a process to stop (SIGTERM); false if it no longer exists.</summary>
+    public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
