@@ -1,1 +1,3 @@
-return 0;
+using JobQueue.Client.Cli;
+
+return await CliApp.RunAsync(args);

@@ -101,9 +101,16 @@ public sealed partial class JobQueueClient : IAsyncDisposable
 
     private IJobQueryGrain Query => _cluster.GetGrain<IJobQueryGrain>(0);
 
-    /// <summary>Adds jobs that are not already in the queue incomplete. The whole set is validated first; nothing is added if any job is bad.</summary>
+    /// <summary>
+    /// Adds jobs that are not already in the queue incomplete; a job that completed before runs again. The whole set is
+    /// validated first; nothing is added if any job is bad.
+    /// </summary>
     /// <returns>How many were added and how many already existed.</returns>
-    public async Task<AddResult> AddAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken = default)
+    public Task<AddResult> AddAsync(IEnumerable<JobSpec> jobs, CancellationToken cancellationToken = default) =>
+        AddAsync(jobs, skipCompleted: false, cancellationToken);
+
+    /// <summary>Adds jobs as <see cref="AddAsync(IEnumerable{JobSpec}, CancellationToken)"/> does; with <paramref name="skipCompleted"/>, jobs that already completed count as existed and do not run again.</summary>
+    public async Task<AddResult> AddAsync(IEnumerable<JobSpec> jobs, bool skipCompleted, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var list = jobs as IReadOnlyList<JobSpec> ?? [.. jobs];
@@ -141,7 +148,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
             var chunkJobs = list.Skip(start).Take(count).Select(j => j with { Env = null }).ToArray();
             var chunkKeys = envKeys.AsSpan(start, count).ToArray();
             var chunkEnvs = chunkKeys.Distinct(StringComparer.Ordinal).ToDictionary(k => k, k => envs[k], StringComparer.Ordinal);
-            total += await Call("Add", adder.Add(new AddBatch(chunkJobs, chunkKeys, chunkEnvs, start)), cancellationToken).ConfigureAwait(false);
+            total += await Call("Add", adder.Add(new AddBatch(chunkJobs, chunkKeys, chunkEnvs, start, skipCompleted)), cancellationToken).ConfigureAwait(false);
         }
 
         return total;

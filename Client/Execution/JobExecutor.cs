@@ -47,6 +47,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
     }
 
     private const int SigPipeExit = 128 + 13;
+    private const string SetSid = "/usr/bin/setsid";
 
     private static bool UsesPipefail(Job job, string shell) =>
         job.Cmd.Contains('|', StringComparison.Ordinal) && Path.GetFileName(shell) is "bash" or "zsh" or "ksh";
@@ -80,6 +81,13 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         if (EnvRestoresSigPipe.Value)
         {
             start.ArgumentList.Add("--default-signal=PIPE");
+
+            // Its own session: a Ctrl-C at the terminal reaches the runner (which releases the job), not the command.
+            if (File.Exists(SetSid))
+            {
+                start.ArgumentList.Add(SetSid);
+            }
+
             start.ArgumentList.Add(shell);
         }
 

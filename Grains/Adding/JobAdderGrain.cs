@@ -12,6 +12,7 @@ namespace JobQueue.Grains.Adding;
 /// </summary>
 [StatelessWorker]
 public sealed partial class JobAdderGrain(
+    IJobStore store,
     StoreWriter writer,
     ResourceAdvisor advisor,
     IOptions<JobQueueOptions> options,
@@ -27,6 +28,13 @@ public sealed partial class JobAdderGrain(
         var recommendations = new Dictionary<string, Recommendation?>(StringComparer.Ordinal);
         var records = new List<JobRecord>(batch.Jobs.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (batch.SkipCompleted)
+        {
+            // Jobs with a completed run are not run again: they count as existed (the history index answers this).
+            var completed = await store.Monitor.GetLatestRunsAsync([.. batch.Jobs.Select(j => j.Key)], false, CancellationToken.None).ConfigureAwait(true);
+            seen.UnionWith(completed.Select(r => r.Key));
+        }
+
         for (var i = 0; i < batch.Jobs.Count; i++)
         {
             var spec = batch.Jobs[i];

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Serilog;
 
 namespace JobQueue.Silo.Hosting;
 
@@ -80,7 +81,7 @@ public static class JobQueueManager
 
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
             builder.Configuration.AddConfiguration(configuration.Configuration);
-            ConfigureLogging(builder);
+            ConfigureLogging(builder, options);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             builder.Services.AddSingleton(identity);
             builder.Services.AddSingleton(configuration);
@@ -148,14 +149,27 @@ public static class JobQueueManager
         }
     }
 
-    private static void ConfigureLogging(HostApplicationBuilder builder)
+    private static void ConfigureLogging(HostApplicationBuilder builder, ManagerOptions options)
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        if (options.LogToConsole)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-        });
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            });
+        }
+
+        var file = new Serilog.LoggerConfiguration()
+            .WriteTo.File(
+                Path.Combine(options.Home, "logs", "manager.log"),
+                fileSizeLimitBytes: 50 * 1024 * 1024,
+                rollOnFileSizeLimit: true,
+                retainedFileCountLimit: 5,
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        builder.Logging.AddSerilog(file, dispose: true);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

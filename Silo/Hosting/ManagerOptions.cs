@@ -50,6 +50,9 @@ public sealed class ManagerOptions
     /// <summary>The address other silos and clients reach this one at (cluster mode). Default: 127.0.0.1.</summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
+    /// <summary>Also log to the console (a foreground manager); the log file $JOBQUEUE_HOME/logs/manager.log is always written. Default: true.</summary>
+    public bool LogToConsole { get; set; } = true;
+
     /// <summary>The problem with these options, or null if they are usable.</summary>
     public string? Validate()
     {

@@ -123,6 +123,21 @@ public sealed class LifecycleTests(QueueClusterFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Adding_with_skip_completed_leaves_completed_jobs_alone()
+    {
+        var rep = Jobs.Unique("skip");
+        var ram = Jobs.UniqueRam();
+        var done = Jobs.Spec("echo done once", rep, ramMb: ram);
+        await _client.AddAsync([done], Ct);
+        await RunSuccessfullyAsync(Jobs.GroupFor(ram), "once");
+
+        var result = await _client.AddAsync([done, Jobs.Spec("echo new", rep, ramMb: ram) with { ReqGroup = Jobs.Unique("skip-new") }], skipCompleted: true, Ct);
+
+        Assert.Equal(new AddResult(1, 1), result);
+        Assert.Equal(JobState.Complete, (await JobAsync("echo done once")).State);
+    }
+
+    [Fact]
     public async Task Delete_removes_jobs_that_are_not_running()
     {
         var rep = Jobs.Unique("delete");

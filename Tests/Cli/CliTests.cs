@@ -1,0 +1,210 @@
+using System.Runtime.InteropServices;
+using JobQueue.Silo.Hosting;
+using JobQueue.Tests.Infrastructure;
+
+namespace JobQueue.Tests.Cli;
+
+/// <summary>The built jobqueue command line in child processes, against real managers on a temporary home.</summary>
+public sealed partial class CliTests : IAsyncLifetime
+{
+    private const int SigInt = 2;
+
+    private readonly TempDirectory _home = new("cli");
+    private readonly CliRunner _cli;
+
+    public CliTests() => _cli = new CliRunner(_home.Path);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (ManagerInfo.Read(_home.Path) is { } info)
+        {
+            await _cli.RunAsync("manager", "stop");
+            await Eventually.True(() => !ManagerInfo.IsAlive(info.Pid), TimeSpan.FromSeconds(60), "the manager to stop");
+        }
+
+        _home.Dispose();
+    }
+
+    [Fact]
+    public async Task Manager_start_add_status_and_stop_work_together()
+    {
+        var started = await _cli.RunAsync("manager", "start", "--scheduler", "none");
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Contains("manager started: listening on 127.0.0.1:", started.Stdout, StringComparison.Ordinal);
+        var info = ManagerInfo.Read(_home.Path)!;
+        Assert.Contains($"pid {info.Pid}", started.Stdout, StringComparison.Ordinal);
+
+        var file = WriteJobs("greetings.jobs", "echo hello", "echo world\t{\"rep_grp\":\"other\",\"priority\":7}", "", "printf x");
+        var added = await _cli.RunAsync("add", "-f", file, "--rep-grp", "greetings");
+        Assert.Equal(0, added.ExitCode);
+        Assert.Equal("added 3, existed 0", added.Stdout.Trim());
+
+        var table = await _cli.RunAsync("status");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("greetings", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("other", table.Stdout, StringComparison.Ordinal);
+
+        var json = await _cli.RunAsync("status", "--json");
+        Assert.Equal(0, json.ExitCode);
+        var jobs = json.Json;
+        Assert.Equal(3, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal("ready", j.GetProperty("state").GetString()));
+        var world = Assert.Single(jobs, j => j.GetProperty("cmd").GetString() == "echo world");
+        Assert.Equal(("other", 7, _home.Path), (world.GetProperty("repGroup").GetString(), world.GetProperty("priority").GetInt32(), world.GetProperty("cwd").GetString()));
+        foreach (var field in new[] { "key", "reqGroup", "attempts", "untilBuried", "exited", "exitCode", "failReason", "ramMb", "peakRamMb", "similar" })
+        {
+            Assert.True(world.TryGetProperty(field, out _), $"status --json lacks {field}");
+        }
+
+        var one = await _cli.RunAsync("status", "--cmd", "echo hello", "--json", "--env");
+        Assert.Contains(one.Json.Single().GetProperty("env").EnumerateArray(), e => e.GetString()!.StartsWith("PATH=", StringComparison.Ordinal));
+
+        var stopped = await _cli.RunAsync("manager", "stop");
+        Assert.Equal(0, stopped.ExitCode);
+        Assert.Contains("manager stopped", stopped.Stdout, StringComparison.Ordinal);
+        Assert.Null(ManagerInfo.Read(_home.Path));
+    }
+
+    [Fact]
+    public async Task Jobs_added_to_a_manager_with_the_local_scheduler_run_to_complete()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start")).ExitCode);
+        var file = WriteJobs("run.jobs", "echo one", "echo two", "echo three");
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", file, "--rep-grp", "local")).ExitCode);
+
+        var done = await Eventually.Get(
+            () => _cli.RunAsync("status", "--rep-grp", "local", "--json", "--std"),
+            r => r.Json.Count == 3 && r.Json.All(j => j.GetProperty("state").GetString() == "complete"),
+            TimeSpan.FromSeconds(90),
+            "the jobs to complete");
+
+        Assert.Equal(["one\n", "three\n", "two\n"], done.Json.Select(j => j.GetProperty("stdout").GetString()).Order(StringComparer.Ordinal));
+        var stats = await _cli.RunAsync("manager", "status", "--json");
+        Assert.Equal(3, stats.Json.Single().GetProperty("complete").GetInt32());
+    }
+
+    [Fact]
+    public async Task Adding_the_same_file_twice_reports_every_job_as_existed()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        var file = WriteJobs("twice.jobs", "echo a", "echo b", "echo c", "echo d");
+
+        Assert.Equal("added 4, existed 0", (await _cli.RunAsync("add", "-f", file)).Stdout.Trim());
+        Assert.Equal("added 0, existed 4", (await _cli.RunWithInputAsync(File.ReadAllText(file), "add", "-")).Stdout.Trim());
+        var json = await _cli.RunAsync("add", "-f", file, "--json");
+        Assert.Equal((0, 4), (json.Json.Single().GetProperty("added").GetInt32(), json.Json.Single().GetProperty("existed").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Run_with_a_failing_command_exits_3_and_status_shows_why()
+    {
+        var file = WriteJobs("fails.jobs", "echo fine", "ls /no/such/jobqueue/file\t{\"retries\":0}");
+
+        var run = await _cli.RunAsync("run", file, "--rep-grp", "failing");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("added 2, existed 0", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("command exited non-zero", run.Stdout, StringComparison.Ordinal);
+        Assert.Null(ManagerInfo.Read(_home.Path));
+
+        // The embedded manager is gone; a started one reads the same database.
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        var status = await _cli.RunAsync("status", "--rep-grp", "failing", "--json", "--std");
+        var failed = Assert.Single(status.Json, j => j.GetProperty("state").GetString() == "buried");
+        Assert.Equal(("ls /no/such/jobqueue/file", "command exited non-zero", 2), (failed.GetProperty("cmd").GetString(), failed.GetProperty("failReason").GetString(), failed.GetProperty("exitCode").GetInt32()));
+        Assert.Contains("No such file or directory", failed.GetProperty("stderr").GetString(), StringComparison.Ordinal);
+        var table = await _cli.RunAsync("status");
+        Assert.Contains("command exited non-zero", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("No such file", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("echo ok\t{\"priority\": 5", 1, "not valid JSON")]
+    [InlineData("echo ok\t{\"priority\": 300}", 1, "Priority is 300")]
+    [InlineData("echo ok\n\t{\"priority\": 1}", 2, "the command is empty")]
+    [InlineData("echo ok\necho two\t{\"colour\": \"red\"}", 2, "unknown option \"colour\"")]
+    [InlineData("echo ok\necho two\t{\"memory\": \"lots\"}", 2, "memory")]
+    public async Task A_malformed_line_exits_1_naming_it_and_nothing_is_added(string content, int line, string problem)
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        var file = Path.Combine(_home.Path, "bad.jobs");
+        await File.WriteAllTextAsync(file, "echo first\n" + content + "\n", Ct);
+
+        var added = await _cli.RunAsync("add", "-f", file);
+
+        Assert.Equal(1, added.ExitCode);
+        Assert.Contains($"line {line + 1}:", added.Stderr, StringComparison.Ordinal);
+        Assert.Contains(problem, added.Stderr, StringComparison.Ordinal);
+        Assert.Empty((await _cli.RunAsync("status", "--json")).Json);
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("add", "-f", "/etc/hostname")]
+    [InlineData("retry", "--all")]
+    [InlineData("manager", "status")]
+    [InlineData("manager", "stop")]
+    public async Task Commands_without_a_running_manager_exit_2_and_say_how_to_start_one(params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no manager is running", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("jobqueue manager start", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_continues_on_the_next_run_without_running_completed_jobs_twice()
+    {
+        var log = Path.Combine(_home.Path, "ran.log");
+        var file = WriteJobs("resume.jobs", [.. Enumerable.Range(1, 8).Select(i => $"sleep 1 && echo {i} >> {log}")]);
+
+        using (var first = _cli.Start(null, "run", file, "--rep-grp", "resume"))
+        {
+            await Eventually.True(() => File.Exists(log) && File.ReadAllLines(log).Length >= 2, TimeSpan.FromSeconds(90), "some jobs to complete");
+            _ = Kill(first.Id, SigInt);
+            await first.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(130, first.ExitCode);
+        }
+
+        var ranFirst = File.ReadAllLines(log);
+        Assert.InRange(ranFirst.Length, 2, 7);
+
+        var second = await _cli.RunAsync("run", file, "--rep-grp", "resume");
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("added 0, existed 8", second.Stdout, StringComparison.Ordinal);
+        var ran = File.ReadAllLines(log);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"{i}"), ran.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retry_remove_and_kill_act_on_the_chosen_jobs()
+    {
+        var file = WriteJobs("mixed.jobs", "exit 3\t{\"retries\":0}", "exit 4\t{\"retries\":0}");
+        Assert.Equal(3, (await _cli.RunAsync("run", file, "--rep-grp", "mixed")).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+
+        Assert.Equal("kicked 2 jobs", (await _cli.RunAsync("retry", "--rep-grp", "mixed")).Stdout.Trim());
+        Assert.Equal("removed 1 job", (await _cli.RunAsync("remove", "--cmd", "exit 3")).Stdout.Trim());
+        Assert.Equal("killed 0 jobs", (await _cli.RunAsync("kill", "--all")).Stdout.Trim());
+        var left = (await _cli.RunAsync("status", "--json")).Json;
+        Assert.Equal(["exit 4"], left.Select(j => j.GetProperty("cmd").GetString()));
+        Assert.Equal("ready", left.Single().GetProperty("state").GetString());
+        Assert.Equal(1, (await _cli.RunAsync("retry")).ExitCode);
+    }
+
+    private string WriteJobs(string name, params string[] lines)
+    {
+        var path = Path.Combine(_home.Path, name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}
