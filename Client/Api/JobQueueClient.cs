@@ -37,6 +37,9 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Another client sharing this one's connection but with an identity (and so leases) of its own.</summary>
+    public JobQueueClient WithNewIdentity() => new(_cluster, null, _time);
+
     /// <summary>This client's identity; every lease it takes starts with it.</summary>
     public string ClientId { get; } = Guid.NewGuid().ToString("N");
 

@@ -47,6 +47,14 @@ public static class Cli
             {
                 return Error(ex.Message);
             }
+            catch (ManagerStartException ex)
+            {
+                return Error(ex.Message);
+            }
+            catch (JobQueue.Grains.Storage.JobStoreException ex)
+            {
+                return Error(ex.Message);
+            }
         });
     }
 
