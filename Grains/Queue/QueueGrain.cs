@@ -204,7 +204,4 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         _buffer.StoreHasMore = rows.Count >= wanted;
         _buffer.Add(rows.Where(r => !_inFlight.Contains(r.Key)));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reserving job {JobKey} from queue {Queue} failed")]
-    private static partial void LogReserveFailed(ILogger logger, Exception exception, string jobKey, string queue);
 }

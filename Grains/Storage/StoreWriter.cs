@@ -107,11 +107,5 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} writes failed; retrying them one by one")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A {WriteKind} write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string writeKind);
-
     private sealed record Pending(StoreWrite Write, TaskCompletionSource<WriteOutcome> Completion);
 }
