@@ -288,6 +288,10 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     public Task<DrainResult> DrainServerAsync(CancellationToken cancellationToken = default) =>
         Call("DrainServer", Server.Drain(), cancellationToken);
 
+    /// <summary>Backs the manager's SQLite database up now; returns the backup's path, or null on PostgreSQL (use pg_dump there).</summary>
+    public Task<string?> BackupServerAsync(CancellationToken cancellationToken = default) =>
+        Call("BackupServer", Server.Backup(), cancellationToken);
+
     /// <summary>Asks the manager to stop (its runners' jobs are released). True if the request was taken.</summary>
     public async Task<bool> ShutdownServerAsync(CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,7 @@ public static class ManagerCommands
         manager.Subcommands.Add(Status());
         manager.Subcommands.Add(Drain());
         manager.Subcommands.Add(Stop());
+        manager.Subcommands.Add(Backup());
         return manager;
     }
 
@@ -201,6 +202,29 @@ public static class ManagerCommands
             await client.ShutdownServerAsync(cancellationToken).ConfigureAwait(false);
             var stopped = await PollAsync(() => !ManagerInfo.IsAlive(info.Pid), StartTimeout, cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine(stopped ? $"manager stopped (pid {info.Pid})" : $"asked the manager (pid {info.Pid}) to stop; it is still shutting down");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Backup()
+    {
+        var command = new Command("backup", "Back the SQLite database up now (PostgreSQL: use pg_dump)");
+        Cli.SetAction(command, async (_, cancellationToken) =>
+        {
+            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (client is null)
+            {
+                return ExitCodes.NoManager;
+            }
+
+            var path = await client.BackupServerAsync(cancellationToken).ConfigureAwait(false);
+            if (path is null)
+            {
+                return Cli.Error("this manager keeps no SQLite backup (PostgreSQL: use pg_dump, see README)");
+            }
+
+            Console.Out.WriteLine($"backed up to {path}");
             return ExitCodes.Ok;
         });
         return command;

@@ -46,6 +46,10 @@ public interface IServerGrain : IGrainWithIntegerKey
     [Alias("Drain")]
     Task<DrainResult> Drain();
 
+    /// <summary>Backs the SQLite database up now (online backup); returns the backup's path, or null for PostgreSQL (use pg_dump).</summary>
+    [Alias("Backup")]
+    Task<string?> Backup();
+
     /// <summary>Asks every manager process to stop.</summary>
     [Alias("Shutdown")]
     Task Shutdown();

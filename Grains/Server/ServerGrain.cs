@@ -23,6 +23,7 @@ public sealed class ServerGrain(
     ManagerIdentity identity,
     ServerMode mode,
     RunnerTracker runners,
+    Hosting.JobQueueSiloService silo,
     TimeProvider time) : Grain, IServerGrain
 {
     /// <inheritdoc />
@@ -56,6 +57,9 @@ public sealed class ServerGrain(
         var (running, etc) = await RunningAsync().ConfigureAwait(true);
         return new DrainResult(running, etc);
     }
+
+    /// <inheritdoc />
+    public Task<string?> Backup() => silo.BackupNowAsync(CancellationToken.None);
 
     /// <inheritdoc />
     public async Task Shutdown()

@@ -137,6 +137,31 @@ public sealed class DurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_on_demand_restores_a_database_that_went_missing()
+    {
+        await using (var manager = await ManagerProcess.StartAsync(_home.Path))
+        {
+            await using var client = await manager.ConnectAsync();
+            await client.AddAsync([Jobs.Spec("echo saved", "on-demand")], Ct);
+            var backup = await client.BackupServerAsync(Ct);
+            Assert.Equal(Path.Combine(_home.Path, "jobqueue.db.backup"), backup);
+            Assert.True(File.Exists(backup));
+            await manager.KillHardAsync();
+        }
+
+        foreach (var file in Directory.GetFiles(_home.Path, "jobqueue.db*").Where(f => !f.EndsWith(".backup", StringComparison.Ordinal)))
+        {
+            File.Delete(file);
+        }
+
+        await using var restored = await ManagerProcess.StartAsync(_home.Path);
+        await using var after = await restored.ConnectAsync();
+
+        Assert.Equal(JobState.Ready, (await after.GetByCmdAsync("echo saved", "/tmp", cancellationToken: Ct))!.State);
+        Assert.Contains(restored.Output, l => l.Contains("was missing; restored it from the backup", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_corrupt_database_is_restored_from_its_backup()
     {
         await using (var manager = await ManagerProcess.StartAsync(_home.Path))

@@ -1,0 +1,32 @@
+using JobQueue.Tests.Infrastructure;
+
+namespace JobQueue.Tests.Cli;
+
+/// <summary>The benchmark command prints machine-readable figures with same-run baselines (small runs; no timing asserted).</summary>
+public sealed class BenchTests : IDisposable
+{
+    private readonly TempDirectory _home = new("bench");
+
+    public void Dispose() => _home.Dispose();
+
+    [Theory]
+    [InlineData("add", new[] { "add_throughput" })]
+    [InlineData("cycle", new[] { "cycle_throughput" })]
+    [InlineData("scale", new[] { "fill_add_throughput", "reserve_latency_p50", "reserve_latency_p99", "add_1000_to_large_rep_group", "status_summary", "process_memory", "restart_to_first_reservation" })]
+    public async Task A_benchmark_prints_one_json_figure_per_line(string scenario, string[] figures)
+    {
+        var result = await new CliRunner(_home.Path).RunAsync("bench", scenario, "--jobs", "3000", "--clients", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var printed = result.Json;
+        Assert.Equal(figures, printed.Select(f => f.GetProperty("name").GetString()));
+        Assert.All(printed, f =>
+        {
+            Assert.True(f.GetProperty("value").GetDouble() > 0, $"{f}");
+            Assert.Equal(3000, f.GetProperty("jobs").GetInt64());
+            Assert.Equal("sqlite", f.GetProperty("store").GetString());
+            Assert.False(string.IsNullOrEmpty(f.GetProperty("unit").GetString()));
+        });
+        Assert.All(printed.Where(f => f.TryGetProperty("baseline", out _)), f => Assert.True(f.GetProperty("ratio").GetDouble() > 0));
+    }
+}
