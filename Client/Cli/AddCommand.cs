@@ -25,15 +25,14 @@ public static class AddCommand
             }
 
             var jobs = Read(parse.GetValue(file), options.Defaults(parse));
-            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (client is null)
-            {
-                return ExitCodes.NoManager;
-            }
-
-            var result = await client.AddAsync(jobs, skipCompleted: !options.Rerun(parse), cancellationToken).ConfigureAwait(false);
-            Report(result, parse.GetValue(json));
-            return ExitCodes.Ok;
+            return await Cli.WithManagerAsync(
+                async client =>
+                {
+                    var result = await client.AddAsync(jobs, skipCompleted: !options.Rerun(parse), cancellationToken).ConfigureAwait(false);
+                    Report(result, parse.GetValue(json));
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

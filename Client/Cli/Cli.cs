@@ -111,6 +111,14 @@ public static class Cli
         return console;
     }
 
+    /// <summary>Runs <paramref name="action"/> with a client of this installation's manager; exit code 2 (said why) if none answers.</summary>
+    public static async Task<int> WithManagerAsync(Func<JobQueueClient, Task<int>> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await using var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return client is null ? ExitCodes.NoManager : await action(client).ConfigureAwait(false);
+    }
+
     /// <summary>Writes one JSON object as a line on stdout.</summary>
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 }

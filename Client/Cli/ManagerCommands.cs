@@ -146,25 +146,24 @@ public static class ManagerCommands
         var command = new Command("status", "Show the manager's address, mode and job counts") { json };
         Cli.SetAction(command, async (parse, cancellationToken) =>
         {
-            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (client is null)
-            {
-                return ExitCodes.NoManager;
-            }
+            return await Cli.WithManagerAsync(
+                async client =>
+                {
+                    var stats = await client.GetServerStatsAsync(cancellationToken).ConfigureAwait(false);
+                    if (parse.GetValue(json))
+                    {
+                        Cli.WriteJson(stats);
+                    }
+                    else
+                    {
+                        var info = stats.ServerInfo;
+                        Console.Out.WriteLine($"manager {info.Addr} (pid {info.Pid}), {info.Deployment}, {info.Mode}, scheduler {info.Scheduler}, storage {info.Storage}, web port {info.WebPort}, up since {info.StartedAt:u}");
+                        Console.Out.WriteLine($"jobs: {stats.Delayed} delayed, {stats.Ready} ready, {stats.Running} running, {stats.Buried} buried, {stats.Complete} complete; {stats.Runners} runners; running jobs done in about {Units.FormatDuration(stats.Etc)}");
+                    }
 
-            var stats = await client.GetServerStatsAsync(cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                Cli.WriteJson(stats);
-            }
-            else
-            {
-                var info = stats.ServerInfo;
-                Console.Out.WriteLine($"manager {info.Addr} (pid {info.Pid}), {info.Deployment}, {info.Mode}, scheduler {info.Scheduler}, storage {info.Storage}, web port {info.WebPort}, up since {info.StartedAt:u}");
-                Console.Out.WriteLine($"jobs: {stats.Delayed} delayed, {stats.Ready} ready, {stats.Running} running, {stats.Buried} buried, {stats.Complete} complete; {stats.Runners} runners; running jobs done in about {Units.FormatDuration(stats.Etc)}");
-            }
-
-            return ExitCodes.Ok;
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -174,15 +173,14 @@ public static class ManagerCommands
         var command = new Command("drain", "Hand out no more jobs; the manager exits once running jobs have finished");
         Cli.SetAction(command, async (_, cancellationToken) =>
         {
-            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (client is null)
-            {
-                return ExitCodes.NoManager;
-            }
-
-            var drain = await client.DrainServerAsync(cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine($"draining: {drain.Running} jobs still running, done in about {Units.FormatDuration(drain.Etc)}");
-            return ExitCodes.Ok;
+            return await Cli.WithManagerAsync(
+                async client =>
+                {
+                    var drain = await client.DrainServerAsync(cancellationToken).ConfigureAwait(false);
+                    Console.Out.WriteLine($"draining: {drain.Running} jobs still running, done in about {Units.FormatDuration(drain.Etc)}");
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -212,20 +210,19 @@ public static class ManagerCommands
         var command = new Command("backup", "Back the SQLite database up now (PostgreSQL: use pg_dump)");
         Cli.SetAction(command, async (_, cancellationToken) =>
         {
-            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (client is null)
-            {
-                return ExitCodes.NoManager;
-            }
+            return await Cli.WithManagerAsync(
+                async client =>
+                {
+                    var path = await client.BackupServerAsync(cancellationToken).ConfigureAwait(false);
+                    if (path is null)
+                    {
+                        return Cli.Error("this manager keeps no SQLite backup (PostgreSQL: use pg_dump, see README)");
+                    }
 
-            var path = await client.BackupServerAsync(cancellationToken).ConfigureAwait(false);
-            if (path is null)
-            {
-                return Cli.Error("this manager keeps no SQLite backup (PostgreSQL: use pg_dump, see README)");
-            }
-
-            Console.Out.WriteLine($"backed up to {path}");
-            return ExitCodes.Ok;
+                    Console.Out.WriteLine($"backed up to {path}");
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

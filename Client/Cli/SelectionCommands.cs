@@ -66,39 +66,38 @@ public static class SelectionCommands
                 wanted = JobStates.TryParse(stateName, out var parsed) ? parsed : throw new FormatException($"--state \"{stateName}\" is not a job state");
             }
 
-            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (client is null)
-            {
-                return ExitCodes.NoManager;
-            }
+            return await Cli.WithManagerAsync(
+                async client =>
+                {
+                    IReadOnlyList<Job> jobs;
+                    if (parse.GetValue(cmd) is { } command)
+                    {
+                        var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
+                        var job = await client.GetByCmdAsync(command, directory, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        jobs = job is null || (wanted is { } s && job.State != s) ? [] : [job];
+                    }
+                    else if (parse.GetValue(repGroup) is { } group)
+                    {
+                        jobs = await client.GetByRepGroupAsync(group, 0, wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        jobs = await client.GetIncompleteAsync(0, wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
 
-            IReadOnlyList<Job> jobs;
-            if (parse.GetValue(cmd) is { } command)
-            {
-                var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
-                var job = await client.GetByCmdAsync(command, directory, cancellationToken: cancellationToken).ConfigureAwait(false);
-                jobs = job is null || (wanted is { } s && job.State != s) ? [] : [job];
-            }
-            else if (parse.GetValue(repGroup) is { } group)
-            {
-                jobs = await client.GetByRepGroupAsync(group, 0, wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                jobs = await client.GetIncompleteAsync(0, wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+                    var count = await act(client, jobs, cancellationToken).ConfigureAwait(false);
+                    if (parse.GetValue(json))
+                    {
+                        Cli.WriteJson(new Dictionary<string, int> { [verb] = count });
+                    }
+                    else
+                    {
+                        Console.Out.WriteLine($"{verb} {count} job{(count == 1 ? "" : "s")}");
+                    }
 
-            var count = await act(client, jobs, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                Cli.WriteJson(new Dictionary<string, int> { [verb] = count });
-            }
-            else
-            {
-                Console.Out.WriteLine($"{verb} {count} job{(count == 1 ? "" : "s")}");
-            }
-
-            return ExitCodes.Ok;
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

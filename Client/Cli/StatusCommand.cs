@@ -36,48 +36,47 @@ public static class StatusCommand
                 return Cli.Error("--limit must not be negative");
             }
 
-            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (client is null)
-            {
-                return ExitCodes.NoManager;
-            }
-
-            var (getStd, getEnv) = (parse.GetValue(std), parse.GetValue(env));
-            IReadOnlyList<Job> jobs;
-            if (parse.GetValue(cmd) is { } command)
-            {
-                var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
-                var job = await client.GetByCmdAsync(command, directory, getStd, getEnv, cancellationToken).ConfigureAwait(false);
-                if (job is null)
+            return await Cli.WithManagerAsync(
+                async client =>
                 {
-                    return Cli.Error($"no job runs \"{command}\" in {directory}");
-                }
+                    var (getStd, getEnv) = (parse.GetValue(std), parse.GetValue(env));
+                    IReadOnlyList<Job> jobs;
+                    if (parse.GetValue(cmd) is { } command)
+                    {
+                        var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
+                        var job = await client.GetByCmdAsync(command, directory, getStd, getEnv, cancellationToken).ConfigureAwait(false);
+                        if (job is null)
+                        {
+                            return Cli.Error($"no job runs \"{command}\" in {directory}");
+                        }
 
-                jobs = [job];
-            }
-            else if (parse.GetValue(json) || wanted is not null || parse.GetValue(limit) > 0)
-            {
-                jobs = await FindAsync(client, parse.GetValue(repGroup), parse.GetValue(limit), wanted, getStd, getEnv, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await SummaryAsync(client, parse.GetValue(repGroup), cancellationToken).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
+                        jobs = [job];
+                    }
+                    else if (parse.GetValue(json) || wanted is not null || parse.GetValue(limit) > 0)
+                    {
+                        jobs = await FindAsync(client, parse.GetValue(repGroup), parse.GetValue(limit), wanted, getStd, getEnv, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await SummaryAsync(client, parse.GetValue(repGroup), cancellationToken).ConfigureAwait(false);
+                        return ExitCodes.Ok;
+                    }
 
-            if (parse.GetValue(json))
-            {
-                foreach (var job in jobs)
-                {
-                    Cli.WriteJson(JobJson.From(job, getStd, getEnv));
-                }
-            }
-            else
-            {
-                Cli.Out.Write(JobsTable(jobs, getStd));
-            }
+                    if (parse.GetValue(json))
+                    {
+                        foreach (var job in jobs)
+                        {
+                            Cli.WriteJson(JobJson.From(job, getStd, getEnv));
+                        }
+                    }
+                    else
+                    {
+                        Cli.Out.Write(JobsTable(jobs, getStd));
+                    }
 
-            return ExitCodes.Ok;
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

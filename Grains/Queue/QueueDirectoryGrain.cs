@@ -11,18 +11,9 @@ namespace JobQueue.Grains.Queue;
 [Reentrant]
 public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
 {
-    private void ThrowIfDraining()
-    {
-        if (_mode.IsDraining)
-        {
-            throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Reserve", detail: "the manager is draining; no new jobs are handed out");
-        }
-    }
-
     private static readonly TimeSpan QueueListAge = TimeSpan.FromSeconds(5);
 
     private readonly IJobStore _store;
-    private readonly ServerMode _mode;
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly Waiters _waiters;
@@ -33,60 +24,25 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     public QueueDirectoryGrain(IJobStore store, ServerMode mode, IOptions<JobQueueOptions> options, TimeProvider time)
     {
         _store = store;
-        _mode = mode;
         _options = options.Value;
         _time = time;
-        _waiters = new Waiters(time);
-    }
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _mode.Changed += _waiters.WakeAll;
-        return Task.CompletedTask;
+        _waiters = new Waiters(time, mode);
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _mode.Changed -= _waiters.WakeAll;
-        _waiters.WakeAll();
+        _waiters.Dispose();
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public async Task<Job?> ReserveAny(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default)
-    {
-        var deadline = _time.GetUtcNow() + QueueGrain.Clamp(maxWait, _options.MaxReserveWait);
-        while (true)
-        {
-            ThrowIfDraining();
-            cancellationToken.ThrowIfCancellationRequested();
-            var queues = await QueuesAsync().ConfigureAwait(true);
-            var heads = await Task.WhenAll(queues.Select(async q => (Queue: q, Head: await GrainFactory.GetGrain<IQueueGrain>(q).Peek(cancellationToken).ConfigureAwait(true)))).ConfigureAwait(true);
-            var best = heads.Where(h => h.Head is not null).OrderBy(h => h.Head).FirstOrDefault();
-            if (best.Head is not null)
-            {
-                var job = await GrainFactory.GetGrain<IQueueGrain>(best.Queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(true);
-                if (job is not null)
-                {
-                    return job;
-                }
-
-                continue;
-            }
-
-            var remaining = deadline - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            await _waiters.WaitAsync(remaining < _options.StoreRecheckInterval ? remaining : _options.StoreRecheckInterval, cancellationToken).ConfigureAwait(true);
-        }
-
-        return null;
-    }
+    public Task<Job?> ReserveAny(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
+        _waiters.ReserveAsync(
+            QueueGrain.Clamp(maxWait, _options.MaxReserveWait),
+            _options.StoreRecheckInterval,
+            () => TryReserveAsync(clientId, cancellationToken),
+            cancellationToken);
 
     /// <inheritdoc />
     public Task JobsAvailable(string queue)
@@ -98,6 +54,27 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
 
         _waiters.WakeAll();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Reserves from the queue with the best head, trying the next best while heads turn out stale; null if every queue is empty.</summary>
+    private async Task<Job?> TryReserveAsync(string clientId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var queues = await QueuesAsync().ConfigureAwait(true);
+            var heads = await Task.WhenAll(queues.Select(async q => (Queue: q, Head: await GrainFactory.GetGrain<IQueueGrain>(q).Peek(cancellationToken).ConfigureAwait(true)))).ConfigureAwait(true);
+            var best = heads.Where(h => h.Head is not null).OrderBy(h => h.Head).FirstOrDefault();
+            if (best.Head is null)
+            {
+                return null;
+            }
+
+            // Taking from the best queue pops its head, so a stale head cannot be chosen twice.
+            if (await GrainFactory.GetGrain<IQueueGrain>(best.Queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
+            {
+                return job;
+            }
+        }
     }
 
     private async Task<IReadOnlyCollection<string>> QueuesAsync()

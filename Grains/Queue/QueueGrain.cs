@@ -14,7 +14,6 @@ namespace JobQueue.Grains.Queue;
 public sealed partial class QueueGrain : Grain, IQueueGrain
 {
     private readonly IJobStore _store;
-    private readonly ServerMode _mode;
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<QueueGrain> _logger;
@@ -28,28 +27,19 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     public QueueGrain(IJobStore store, ServerMode mode, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
     {
         _store = store;
-        _mode = mode;
         _options = options.Value;
         _time = time;
         _logger = logger;
         _buffer = new ReadyBuffer(_options.ReadyBufferSize);
-        _waiters = new Waiters(time);
+        _waiters = new Waiters(time, mode);
     }
 
     private string Queue => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _mode.Changed += _waiters.WakeAll;
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _mode.Changed -= _waiters.WakeAll;
-        _waiters.WakeAll();
+        _waiters.Dispose();
         return Task.CompletedTask;
     }
 
@@ -61,26 +51,11 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
             throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "a client id is required");
         }
 
-        var deadline = _time.GetUtcNow() + Clamp(maxWait, _options.MaxReserveWait);
-        while (true)
-        {
-            ThrowIfDraining();
-            var job = await TryReserveAsync(clientId, cancellationToken).ConfigureAwait(true);
-            if (job is not null)
-            {
-                return job;
-            }
-
-            var remaining = deadline - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            await _waiters.WaitAsync(remaining < _options.StoreRecheckInterval ? remaining : _options.StoreRecheckInterval, cancellationToken).ConfigureAwait(true);
-        }
-
-        return null;
+        return await _waiters.ReserveAsync(
+            Clamp(maxWait, _options.MaxReserveWait),
+            _options.StoreRecheckInterval,
+            () => TryReserveAsync(clientId, cancellationToken),
+            cancellationToken).ConfigureAwait(true);
     }
 
     /// <inheritdoc />
@@ -109,14 +84,6 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         return _buffer.First;
     }
 
-    private void ThrowIfDraining()
-    {
-        if (_mode.IsDraining)
-        {
-            throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Reserve", detail: "the manager is draining; no new jobs are handed out");
-        }
-    }
-
     internal static TimeSpan Clamp(TimeSpan wait, TimeSpan max) =>
         wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
 
@@ -127,7 +94,6 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     {
         while (true)
         {
-            // A caller that gave up must not take a job that nobody would run.
             cancellationToken.ThrowIfCancellationRequested();
             if (_buffer.Count == 0)
             {

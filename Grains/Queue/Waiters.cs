@@ -1,10 +1,24 @@
+using JobQueue.Grains.Server;
+
 namespace JobQueue.Grains.Queue;
 
-/// <summary>Reserve calls parked in a grain until woken or until their wait ends (on the injected clock).</summary>
-internal sealed class Waiters(TimeProvider time)
+/// <summary>
+/// Reserve calls parked in a queue grain until a job is announced, their wait ends (on the injected clock), or the
+/// manager starts draining (which ends every wait with a QueueClosed error).
+/// </summary>
+internal sealed class Waiters : IDisposable
 {
     private readonly LinkedList<TaskCompletionSource> _parked = new();
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly ServerMode _mode;
+
+    public Waiters(TimeProvider time, ServerMode mode)
+    {
+        _time = time;
+        _mode = mode;
+        mode.Changed += WakeAll;
+    }
 
     /// <summary>How many calls are parked.</summary>
     public int Count
@@ -18,31 +32,34 @@ internal sealed class Waiters(TimeProvider time)
         }
     }
 
-    /// <summary>Parks the caller until woken or until <paramref name="timeout"/> passes.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tries <paramref name="attempt"/> until it returns a job; between tries, parks until woken or until
+    /// <paramref name="recheck"/> passes, and gives up (null) after <paramref name="maxWait"/>.
+    /// </summary>
+    public async Task<Job?> ReserveAsync(TimeSpan maxWait, TimeSpan recheck, Func<Task<Job?>> attempt, CancellationToken cancellationToken)
     {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        LinkedListNode<TaskCompletionSource> node;
-        lock (_lock)
+        var deadline = _time.GetUtcNow() + maxWait;
+        while (true)
         {
-            node = _parked.AddLast(signal);
-        }
-
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await Task.WhenAny(signal.Task, Task.Delay(timeout, time, cancel.Token)).ConfigureAwait(true);
-        }
-        finally
-        {
-            await cancel.CancelAsync().ConfigureAwait(true);
-            lock (_lock)
+            if (_mode.IsDraining)
             {
-                if (node.List is not null)
-                {
-                    _parked.Remove(node);
-                }
+                throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Reserve", detail: "the manager is draining; no new jobs are handed out");
             }
+
+            // A caller that gave up must not take a job that nobody would run.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await attempt().ConfigureAwait(true) is { } job)
+            {
+                return job;
+            }
+
+            var remaining = deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            await WaitAsync(remaining < recheck ? remaining : recheck, cancellationToken).ConfigureAwait(true);
         }
     }
 
@@ -61,4 +78,38 @@ internal sealed class Waiters(TimeProvider time)
 
     /// <summary>Wakes every parked call.</summary>
     public void WakeAll() => Wake(int.MaxValue);
+
+    /// <summary>Stops following the mode and wakes everyone (the grain is deactivating).</summary>
+    public void Dispose()
+    {
+        _mode.Changed -= WakeAll;
+        WakeAll();
+    }
+
+    private async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LinkedListNode<TaskCompletionSource> node;
+        lock (_lock)
+        {
+            node = _parked.AddLast(signal);
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Task.WhenAny(signal.Task, Task.Delay(timeout, _time, cancel.Token)).ConfigureAwait(true);
+        }
+        finally
+        {
+            await cancel.CancelAsync().ConfigureAwait(true);
+            lock (_lock)
+            {
+                if (node.List is not null)
+                {
+                    _parked.Remove(node);
+                }
+            }
+        }
+    }
 }

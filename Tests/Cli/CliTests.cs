@@ -1,11 +1,10 @@
-using System.Runtime.InteropServices;
 using JobQueue.Silo.Hosting;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Cli;
 
 /// <summary>The built jobqueue command line in child processes, against real managers on a temporary home.</summary>
-public sealed partial class CliTests : IAsyncLifetime
+public sealed class CliTests : IAsyncLifetime
 {
     private const int SigInt = 2;
 
@@ -166,7 +165,7 @@ public sealed partial class CliTests : IAsyncLifetime
         using (var first = _cli.Start(null, "run", file, "--rep-grp", "resume"))
         {
             await Eventually.True(() => File.Exists(log) && File.ReadAllLines(log).Length >= 2, TimeSpan.FromSeconds(90), "some jobs to complete");
-            _ = Kill(first.Id, SigInt);
+            ChildProcess.Send(first.Id, SigInt);
             await first.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
             Assert.Equal(130, first.ExitCode);
         }
@@ -204,7 +203,4 @@ public sealed partial class CliTests : IAsyncLifetime
         File.WriteAllLines(path, lines);
         return path;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

@@ -60,7 +60,10 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return long.Parse(line[6..].Trim().Replace(" kB", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 
-    public void Signal(int signal) => _ = Kill(_process.Id, signal);
+    public void Signal(int signal) => Send(_process.Id, signal);
+
+    /// <summary>Sends a signal to a process, unless it is gone.</summary>
+    public static void Send(int pid, int signal) => _ = Kill(pid, signal);
 
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {
@@ -73,6 +76,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // Clean up after a test that left it running, children (runners, commands) included.
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }

@@ -1,28 +1,26 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using JobQueue.Silo.Hosting;
 
 namespace JobQueue.Tests.Infrastructure;
 
-/// <summary>A real jobqueue-manager child process on a home directory of its own.</summary>
-public sealed partial class ManagerProcess : IAsyncDisposable
+/// <summary>A real jobqueue-manager child process on a home directory of its own (scheduler "none" unless told otherwise).</summary>
+public sealed class ManagerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly List<string> _output = [];
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+    private readonly ChildProcess _process;
 
-    private ManagerProcess(Process process, string home)
+    private ManagerProcess(string home, string[] args)
     {
-        _process = process;
         Home = home;
-        process.OutputDataReceived += (_, e) => Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process = ChildProcess.Start(
+            "jobqueue-manager.dll",
+            args,
+            new Dictionary<string, string> { ["JOBQUEUE_HOME"] = home, ["JOBQUEUE__Manager__Scheduler"] = "none" });
     }
 
     public string Home { get; }
 
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
 
     public ManagerInfo Info { get; private set; } = null!;
 
@@ -31,24 +29,12 @@ public sealed partial class ManagerProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Everything the process printed so far.</summary>
-    public IReadOnlyList<string> Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return [.. _output];
-            }
-        }
-    }
-
-    /// <summary>The path of a program built next to the tests.</summary>
-    public static string Built(string dll) => Path.Combine(AppContext.BaseDirectory, dll);
+    public IReadOnlyList<string> Output => _process.Output;
 
     /// <summary>Starts a manager and waits until it has written its manager file.</summary>
     public static async Task<ManagerProcess> StartAsync(string home, params string[] args)
     {
-        var manager = Launch(home, args);
+        var manager = new ManagerProcess(home, args);
         await Eventually.True(
             () => manager.HasExited || ManagerInfo.Read(home)?.Pid == manager.Pid,
             TimeSpan.FromSeconds(60),
@@ -65,9 +51,8 @@ public sealed partial class ManagerProcess : IAsyncDisposable
     /// <summary>Starts a manager that is expected to fail, and returns once it exited.</summary>
     public static async Task<ManagerProcess> RunToExitAsync(string home, params string[] args)
     {
-        var manager = Launch(home, args);
-        await manager._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        manager._process.WaitForExit();
+        var manager = new ManagerProcess(home, args);
+        await manager._process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return manager;
     }
 
@@ -77,60 +62,16 @@ public sealed partial class ManagerProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to flush or clean up.</summary>
     public async Task KillHardAsync()
     {
-        Signal(9);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _process.Signal(SigKill);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>SIGTERM, then waits for a clean exit.</summary>
     public async Task StopAsync()
     {
-        Signal(15);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        _process.Signal(SigTerm);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(60));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            await KillHardAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private static ManagerProcess Launch(string home, string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Built("jobqueue-manager.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["JOBQUEUE_HOME"] = home;
-        start.Environment["JOBQUEUE__Manager__Scheduler"] = "none";
-        return new ManagerProcess(Process.Start(start)!, home);
-    }
-
-    private void Collect(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.Add(line);
-            }
-        }
-    }
-
-    private void Signal(int signal)
-    {
-        if (!_process.HasExited)
-        {
-            _ = Kill(_process.Id, signal);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public async ValueTask DisposeAsync() => await _process.DisposeAsync();
 }
