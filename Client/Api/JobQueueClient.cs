@@ -2,6 +2,7 @@ using System.Net;
 using JobQueue.Client.Execution;
 using JobQueue.Grains;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -52,6 +53,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
+            client.AddJobQueueClient();
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -387,7 +389,15 @@ public sealed partial class JobQueueClient : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var remaining = forever ? MaxCallWait : deadline - _time.GetUtcNow();
             var wait = remaining > MaxCallWait ? MaxCallWait : remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
-            var job = await Call("Reserve", reserve(wait), cancellationToken).ConfigureAwait(false);
+            // Cancellation travels with the grain call itself; the call ends only once the grain has let go.
+            var job = await Call("Reserve", reserve(wait), CancellationToken.None).ConfigureAwait(false);
+            if (job is not null && cancellationToken.IsCancellationRequested)
+            {
+                // Taken just as the caller gave up: give it back at no cost rather than leave it to its lease.
+                await Call("Release", JobGrain(job).Release(job.ReservedBy!, "", TimeSpan.Zero), CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (job is not null)
             {
                 return job;
@@ -404,11 +414,23 @@ public sealed partial class JobQueueClient : IAsyncDisposable
 /// <summary>Hosting helpers for using the client inside another application.</summary>
 public static class JobQueueClientServiceCollectionExtensions
 {
+    /// <summary>
+    /// Prepares an Orleans client for the job queue: cancelled calls wait for the grain to acknowledge (so a cancelled
+    /// reserve never leaves a job reserved), and a <see cref="JobQueueClient"/> is registered over it.
+    /// </summary>
+    public static IClientBuilder AddJobQueueClient(this IClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configure<ClientMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
+        builder.Services.AddJobQueueClient();
+        return builder;
+    }
+
     /// <summary>Registers a <see cref="JobQueueClient"/> over the application's Orleans <see cref="IClusterClient"/>.</summary>
     public static IServiceCollection AddJobQueueClient(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }

@@ -35,6 +35,10 @@ public static class JobQueueSiloBuilderExtensions
         }
 
         services.AddSingleton(store);
+
+        // A cancelled grain call completes only once its callee acknowledged, so a reserve given up by its caller
+        // cannot still hand out a job afterwards.
+        builder.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         services.AddOptions<JobQueueOptions>().Configure(o => configure?.Invoke(o));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ManagerIdentity>();

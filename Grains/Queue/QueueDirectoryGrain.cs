@@ -72,7 +72,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
             // Taking from the best queue pops its head, so a stale head cannot be chosen twice.
             if (await GrainFactory.GetGrain<IQueueGrain>(best.Queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
             {
-                return job;
+                return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);
             }
         }
     }

@@ -121,7 +121,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
                 var job = await GrainFactory.GetGrain<IJobGrain>(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
                 if (job is not null)
                 {
-                    return job;
+                    return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);
                 }
             }
             catch (Exception ex)

@@ -63,6 +63,22 @@ internal sealed class Waiters : IDisposable
         }
     }
 
+    /// <summary>
+    /// Returns <paramref name="job"/>, unless its caller cancelled meanwhile: then the job is given back (at no retry cost)
+    /// and the call ends as cancelled, so no job is ever left reserved for a caller who stopped listening.
+    /// </summary>
+    public static async Task<Job?> KeepUnlessAbandonedAsync(IGrainFactory grains, Job? job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        if (job is not null && cancellationToken.IsCancellationRequested)
+        {
+            await grains.GetGrain<IJobGrain>(job.Key).Release(job.ReservedBy!, "", TimeSpan.Zero).ConfigureAwait(true);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return job;
+    }
+
     /// <summary>Wakes the <paramref name="count"/> longest-parked calls.</summary>
     public void Wake(int count)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -10,6 +11,7 @@ namespace JobQueue.Grains.Storage;
 public sealed partial class StoreWriter : IAsyncDisposable
 {
     private const int MaxBatchWeight = 20_000;
+    private static readonly TimeSpan SlowBatch = TimeSpan.FromSeconds(5);
 
     private readonly IJobStore _store;
     private readonly ILogger<StoreWriter> _logger;
@@ -82,7 +84,14 @@ public sealed partial class StoreWriter : IAsyncDisposable
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var outcomes = await _store.WriteAsync([.. batch.Select(p => p.Write)], CancellationToken.None).ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed > SlowBatch)
+            {
+                LogSlowBatch(_logger, batch.Count, elapsed.TotalMilliseconds);
+            }
+
             BatchesCommitted++;
             WritesCommitted += batch.Count;
             for (var i = 0; i < batch.Count; i++)

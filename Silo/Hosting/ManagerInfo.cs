@@ -11,31 +11,41 @@ public sealed record ManagerInfo
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    /// <summary>The manager's process id.</summary>
     public int Pid { get; init; }
 
+    /// <summary>The address clients connect to.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>The gateway port clients connect to.</summary>
     public int Port { get; init; }
 
+    /// <summary>The port silos talk to each other on.</summary>
     public int SiloPort { get; init; }
 
+    /// <summary>The web interface's port, or 0.</summary>
     public int WebPort { get; init; }
 
+    /// <summary>The Orleans cluster id.</summary>
     public string ClusterId { get; init; } = "jobqueue";
 
+    /// <summary>The Orleans service id.</summary>
     public string ServiceId { get; init; } = "jobqueue";
 
+    /// <summary>"production" or "development".</summary>
     public string Deployment { get; init; } = "production";
 
+    /// <summary>"local" or "none".</summary>
     public string Scheduler { get; init; } = "local";
 
+    /// <summary>"sqlite" or "postgres".</summary>
     public string Storage { get; init; } = "sqlite";
 
     /// <summary>For PostgreSQL clusters: clients may find gateways through the membership table instead.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>When the manager started.</summary>
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>The "host:port" address of the gateway.</summary>

@@ -46,6 +46,7 @@ public class QueueClusterFixture : IAsyncLifetime
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.AddJobQueue(store, ConfigureQueue);
         });
+        builder.ConfigureClient(client => client.AddJobQueueClient());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Client = NewClient();
