@@ -45,7 +45,7 @@ public static class ManagerCommands
         var maxCores = new Option<int>("--max-cores") { Description = "Cores runners may use (default: all)" };
         var maxRam = new Option<string?>("--max-ram") { Description = "Memory runners may use, e.g. 16G (default: what is available)" };
         var port = new Option<int>("--port") { Description = "Port clients connect to (default: a free one)" };
-        var webPort = new Option<int>("--web-port") { Description = "Port of the web interface (default: a free one; -1: off)" };
+        var webPort = new Option<int>("--web-port") { Description = "Port reserved for the web view (default: a free one; -1: none); the web view itself is not served yet" };
         var command = new Command("start", "Start the manager (as a daemon unless --foreground) and wait until it answers");
         foreach (var option in new Option[] { foreground, deployment, scheduler, maxCores, maxRam, port, webPort })
         {
@@ -157,7 +157,7 @@ public static class ManagerCommands
                     else
                     {
                         var info = stats.ServerInfo;
-                        Console.Out.WriteLine($"manager {info.Addr} (pid {info.Pid}), {info.Deployment}, {info.Mode}, scheduler {info.Scheduler}, storage {info.Storage}, web port {info.WebPort}, up since {info.StartedAt:u}");
+                        Console.Out.WriteLine($"manager {info.Addr} (pid {info.Pid}), {info.Deployment}, {info.Mode}, scheduler {info.Scheduler}, storage {info.Storage}, up since {info.StartedAt:u}");
                         Console.Out.WriteLine($"jobs: {stats.Delayed} delayed, {stats.Ready} ready, {stats.Running} running, {stats.Buried} buried, {stats.Complete} complete; {stats.Runners} runners; running jobs done in about {Units.FormatDuration(stats.Etc)}");
                     }
 
@@ -236,5 +236,5 @@ public static class ManagerCommands
     }
 
     private static string Describe(ManagerInfo info, string home) =>
-        $"listening on {info.Address} (pid {info.Pid}, {info.Deployment}, scheduler {info.Scheduler}, storage {info.Storage}{(info.WebPort > 0 ? $", web http://127.0.0.1:{info.WebPort}/" : "")}; home {home})";
+        $"listening on {info.Address} (pid {info.Pid}, {info.Deployment}, scheduler {info.Scheduler}, storage {info.Storage}; home {home})";
 }

@@ -93,5 +93,11 @@ public static class RunnerCommand
             await Console.Error.WriteLineAsync($"jobqueue-runner: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.NoManager;
         }
+        catch (JobQueueException ex)
+        {
+            // Its job (if any) goes back to ready when the lease expires; the scheduler starts another runner.
+            await Console.Error.WriteLineAsync($"jobqueue-runner: stopping: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
     }
 }

@@ -76,7 +76,19 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 weight += Weight(pending!.Write);
             }
 
-            await CommitAsync(batch).ConfigureAwait(false);
+            try
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The loop must outlive anything unexpected, or every later write would wait forever.
+                LogLoopFailed(_logger, ex);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new JobQueueException(JobQueueErrorKind.DbError, "Write", detail: ex.Message));
+                }
+            }
         }
     }
 
