@@ -41,6 +41,7 @@ public sealed class RunnerTests(ManagerFixture fixture) : IClassFixture<ManagerF
         await Eventually.True(async () => (await GetAsync(job)).State == JobState.Complete, TimeSpan.FromSeconds(60), "the job to complete");
 
         var peak = runner.PeakResidentMb();
+        TestContext.Current.SendDiagnosticMessage($"runner peak RSS {peak} MB");
 
         Assert.True(peak < 300, $"the runner peaked at {peak} MB while its command wrote 600 MB");
         var stored = await GetAsync(job, getStd: true);
