@@ -1,4 +1,3 @@
-using System.Net;
 using JobQueue.Client.Execution;
 using JobQueue.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -433,10 +432,4 @@ public static class JobQueueClientServiceCollectionExtensions
         services.TryAddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<TimeProvider>()));
         return services;
     }
-}
-
-/// <summary>Small helpers around <see cref="IPEndPoint"/> for callers that build connections by hand.</summary>
-internal static class EndPoints
-{
-    public static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
 }

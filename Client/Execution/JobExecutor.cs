@@ -10,6 +10,9 @@ namespace JobQueue.Client.Execution;
 /// </summary>
 internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
 {
+    private const int SigPipeExit = 128 + 13;
+    private const string SetSid = "/usr/bin/setsid";
+    private const string LeaseLost = "lease lost";
     private static readonly TimeSpan[] FirstSamples = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
     private static long s_started;
@@ -45,9 +48,6 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             return await WatchAsync(job, process, UsesPipefail(job, shell), options, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private const int SigPipeExit = 128 + 13;
-    private const string SetSid = "/usr/bin/setsid";
 
     private static bool UsesPipefail(Job job, string shell) =>
         job.Cmd.Contains('|', StringComparison.Ordinal) && Path.GetFileName(shell) is "bash" or "zsh" or "ksh";
@@ -200,7 +200,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
                 if (killReason is null && time.GetElapsedTime(nextTouch) >= options.TouchInterval)
                 {
                     nextTouch = time.GetTimestamp();
-                    killReason = await TouchAsync(job, process).ConfigureAwait(false);
+                    killReason = await TouchAsync(job).ConfigureAwait(false);
                 }
 
                 if (killReason is not null)
@@ -217,9 +217,10 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             Interlocked.Decrement(ref s_active);
         }
 
+        var walltime = time.GetElapsedTime(startedAt);
+
         // A background child may hold the output pipes open after the command exited; do not wait for it forever.
         await Task.WhenAny(pumps, Task.Delay(OutputDrainLimit, time, CancellationToken.None)).ConfigureAwait(false);
-        var walltime = time.GetElapsedTime(startedAt);
         var exitCode = process.ExitCode;
         if (pipefail && killReason is null && exitCode == SigPipeExit)
         {
@@ -227,6 +228,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             // succeeded and merely stopped reading early (as in "yes | head"): that pipe did its job.
             exitCode = 0;
         }
+
         var cpuTime = sampledCpu;
         if (alone && Volatile.Read(ref s_started) == myStart)
         {
@@ -267,9 +269,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         return new ExecutionResult(failReason is null, exitCode, failReason ?? "", state, peak, cpuTime, walltime);
     }
 
-    private const string LeaseLost = "lease lost";
-
-    private async Task<string?> TouchAsync(Job job, Process process)
+    private async Task<string?> TouchAsync(Job job)
     {
         try
         {
@@ -279,7 +279,6 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.MustReserve or JobQueueErrorKind.MissingJob)
         {
             // Fencing: someone else holds the job now, so this run must stop and must not report.
-            _ = process;
             return LeaseLost;
         }
         catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.NoServer or JobQueueErrorKind.DbError)

@@ -27,9 +27,6 @@ public sealed partial class JobQueueSiloService(
     private Task? _backups;
     private long _writesAtLastBackup = -1;
 
-    /// <summary>Raised once this silo saw a shutdown request (before the host is asked to stop).</summary>
-    public event Action? ShutdownRequested;
-
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -117,7 +114,6 @@ public sealed partial class JobQueueSiloService(
             {
                 shutdownSeen = true;
                 LogShutdownRequested(logger);
-                ShutdownRequested?.Invoke();
                 (services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime)?.StopApplication();
             }
 

@@ -16,7 +16,6 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private readonly IJobStore _store;
     private readonly ILogger<StoreWriter> _logger;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
     /// <summary>Creates a writer over <paramref name="store"/>; call <see cref="Start"/> before writing.</summary>
@@ -55,8 +54,6 @@ public sealed partial class StoreWriter : IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
-
-        _stopping.Dispose();
     }
 
     private static int Weight(StoreWrite write) => write is InsertJobs insert ? Math.Max(1, insert.Jobs.Count) : 1;
