@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using JobQueue.Silo.Scheduling;
 
 namespace JobQueue.Tests.Infrastructure;
 
 /// <summary>A child process of a program built next to the tests, with its output collected.</summary>
-public sealed partial class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
@@ -63,7 +63,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public void Signal(int signal) => Send(_process.Id, signal);
 
     /// <summary>Sends a signal to a process, unless it is gone.</summary>
-    public static void Send(int pid, int signal) => _ = Kill(pid, signal);
+    public static void Send(int pid, int signal) => _ = Signals.Send(pid, signal);
 
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {
@@ -94,7 +94,4 @@ public sealed partial class ChildProcess : IAsyncDisposable
             }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
