@@ -92,14 +92,10 @@ public static class RunCommand
 
     private static async Task<Dictionary<string, RepGroupCounts>> CountsAsync(JobQueueClient client, IEnumerable<string> groups, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, RepGroupCounts>(StringComparer.Ordinal);
-        foreach (var group in groups)
-        {
-            result[group] = (await client.GetRepGroupCountsAsync(group, cancellationToken).ConfigureAwait(false)).SingleOrDefault()
-                ?? new RepGroupCounts { RepGroup = group };
-        }
-
-        return result;
+        // One read of the counters serves every rep group of the file.
+        var all = (await client.GetRepGroupCountsAsync(null, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => c.RepGroup, StringComparer.Ordinal);
+        return groups.ToDictionary(g => g, g => all.GetValueOrDefault(g) ?? new RepGroupCounts { RepGroup = g }, StringComparer.Ordinal);
     }
 
     private static (long Done, long Running, long Failed, bool Finished) Progress(RepGroupCounts now, RepGroupCounts before, int total)
