@@ -72,25 +72,53 @@ public static class Cli
         return ExitCodes.NoManager;
     }
 
+    /// <summary>How long a command keeps trying a manager that is alive (it holds its home's lock) but busy.</summary>
+    public static readonly TimeSpan BusyManagerPatience = TimeSpan.FromSeconds(30);
+
     /// <summary>Connects to the manager of this installation, or null (after saying so) if none is running.</summary>
     public static async Task<JobQueueClient?> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (ManagerInfo.Read(Home) is not { } info)
+        var (client, why) = await TryConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (client is null)
         {
-            NoManager("no manager is running");
-            return null;
+            NoManager(why!);
         }
 
-        var options = JobQueueConnectionOptions.For(info);
-        options.ConnectTimeout = TimeSpan.FromSeconds(10);
-        try
+        return client;
+    }
+
+    /// <summary>Connects to the manager of this installation; or, when none answers, says why (for a message).</summary>
+    public static async Task<(JobQueueClient? Client, string? Why)> TryConnectAsync(CancellationToken cancellationToken)
+    {
+        if (ManagerInfo.Read(Home) is not { } info)
         {
-            return await JobQueueClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            return (null, "no manager is running");
         }
-        catch (JobQueueException ex) when (ex.Kind == JobQueueErrorKind.NoServer)
+
+        // A live manager that is busy is not a missing one: keep trying it until the deadline, then say exactly that.
+        var options = JobQueueConnectionOptions.For(info);
+        var deadline = DateTime.UtcNow + BusyManagerPatience;
+        while (true)
         {
-            NoManager($"the manager at {info.Address} (pid {info.Pid}) does not answer");
-            return null;
+            options.ConnectTimeout = deadline - DateTime.UtcNow;
+            try
+            {
+                return (await JobQueueClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (JobQueueException ex) when (ex.Kind == JobQueueErrorKind.NoServer)
+            {
+                if (!ManagerLock.IsHeld(Home))
+                {
+                    return (null, $"the manager at {info.Address} (pid {info.Pid}) has stopped");
+                }
+
+                if (DateTime.UtcNow + TimeSpan.FromSeconds(1) >= deadline)
+                {
+                    return (null, $"the manager at {info.Address} (pid {info.Pid}) is running but did not answer within {BusyManagerPatience.TotalSeconds:F0} s");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using JobQueue.Grains.Storage;
 using JobQueue.Silo.Hosting;
 
 namespace JobQueue.Client.Cli;
@@ -46,7 +47,10 @@ public static class ManagerCommands
         var maxRam = new Option<string?>("--max-ram") { Description = "Memory runners may use, e.g. 16G (default: what is available)" };
         var port = new Option<int>("--port") { Description = "Port clients connect to (default: a free one)" };
         var webPort = new Option<int>("--web-port") { Description = "Port reserved for the web view (default: a free one; -1: none); the web view itself is not served yet" };
-        var command = new Command("start", "Start the manager (as a daemon unless --foreground) and wait until it answers");
+        var command = new Command("start", "Start the manager (as a daemon unless --foreground) and wait until it answers; any setting may follow as --Section:Key value")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
         foreach (var option in new Option[] { foreground, deployment, scheduler, maxCores, maxRam, port, webPort })
         {
             command.Options.Add(option);
@@ -62,6 +66,11 @@ public static class ManagerCommands
                 {
                     given.Add((option.Name, key, value(parse.GetValue(option)!)));
                 }
+            }
+
+            foreach (var (key, value) in Settings(parse.UnmatchedTokens))
+            {
+                given.Add(($"--{key}", key, value));
             }
 
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -100,18 +109,66 @@ public static class ManagerCommands
         return ExitCodes.Ok;
     }
 
+    /// <summary>Settings given as "--Section:Key value" or "--Section:Key=value" (the same as jobqueue-manager takes).</summary>
+    private static List<(string Key, string Value)> Settings(IReadOnlyList<string> tokens)
+    {
+        var settings = new List<(string, string)>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal) || !token.Contains(':', StringComparison.Ordinal))
+            {
+                throw new FormatException($"unknown option or argument \"{token}\"; settings look like --Section:Key value (see README, Configuration)");
+            }
+
+            var eq = token.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                settings.Add((token[2..eq], token[(eq + 1)..]));
+            }
+            else if (i + 1 < tokens.Count)
+            {
+                settings.Add((token[2..], tokens[++i]));
+            }
+            else
+            {
+                throw new FormatException($"the setting {token} needs a value");
+            }
+        }
+
+        return settings;
+    }
+
     private static async Task<int> DaemonAsync(List<string> options, CancellationToken cancellationToken)
     {
         var home = Cli.Home;
-        if (ManagerInfo.Read(home) is { } running)
+        if (ManagerLock.IsHeld(home))
         {
-            Console.Out.WriteLine($"a manager is already running: {Describe(running, home)}");
-            return ExitCodes.Ok;
+            // A live process holds the home: it is a manager that answers, one still starting, or one that is stuck.
+            await PollAsync(() => ManagerInfo.Read(home) is not null || !ManagerLock.IsHeld(home), StartTimeout, cancellationToken).ConfigureAwait(false);
+            if (ManagerInfo.Read(home) is { } live)
+            {
+                await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                if (client is null)
+                {
+                    return ExitCodes.NoManager;
+                }
+
+                Console.Out.WriteLine($"a manager is already running: {Describe(live, home)}");
+                return ExitCodes.Ok;
+            }
+        }
+
+        if (ManagerInfo.ReadFile(home) is { } dead)
+        {
+            Console.Out.WriteLine($"a previous manager (pid {dead.Pid}) had died without stopping; starting a new one");
         }
 
         var logs = Path.Combine(home, "logs");
-        Directory.CreateDirectory(logs);
+        PrivateFiles.EnsureDirectory(home);
+        PrivateFiles.EnsureDirectory(logs);
         var output = Path.Combine(logs, "manager.out");
+        await PrivateFiles.Open(output, FileShare.ReadWrite).DisposeAsync().ConfigureAwait(false);
         var (program, prefix) = SelfCommand();
 
         // setsid puts the daemon in its own session (it survives the terminal); the shell points its output at a file.
@@ -132,6 +189,13 @@ public static class ManagerCommands
         await PollAsync(() => daemon.HasExited || ManagerInfo.Read(home)?.Pid == pid, StartTimeout, cancellationToken).ConfigureAwait(false);
         if (ManagerInfo.Read(home) is { } info && info.Pid == pid)
         {
+            // Started is not enough: exit 0 only for a manager that answers.
+            await using var client = await Cli.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (client is null)
+            {
+                return ExitCodes.NoManager;
+            }
+
             Console.Out.WriteLine($"manager started: {Describe(info, home)}");
             return ExitCodes.Ok;
         }
@@ -198,7 +262,7 @@ public static class ManagerCommands
             }
 
             await client.ShutdownServerAsync(cancellationToken).ConfigureAwait(false);
-            var stopped = await PollAsync(() => !ManagerInfo.IsAlive(info.Pid), StartTimeout, cancellationToken).ConfigureAwait(false);
+            var stopped = await PollAsync(() => !ManagerLock.IsHeld(Cli.Home), StartTimeout, cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine(stopped ? $"manager stopped (pid {info.Pid})" : $"asked the manager (pid {info.Pid}) to stop; it is still shutting down");
             return ExitCodes.Ok;
         });

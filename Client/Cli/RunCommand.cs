@@ -77,7 +77,7 @@ public static class RunCommand
                     return Interrupted;
                 }
 
-                return await SummarizeAsync(client, groups, before, CancellationToken.None).ConfigureAwait(false);
+                return await SummarizeAsync(client, groups, before, embedded is not null, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
@@ -173,7 +173,7 @@ public static class RunCommand
         }
     }
 
-    private static async Task<int> SummarizeAsync(JobQueueClient client, Dictionary<string, int> groups, Dictionary<string, RepGroupCounts> before, CancellationToken cancellationToken)
+    private static async Task<int> SummarizeAsync(JobQueueClient client, Dictionary<string, int> groups, Dictionary<string, RepGroupCounts> before, bool embedded, CancellationToken cancellationToken)
     {
         var now = await CountsAsync(client, groups.Keys, cancellationToken).ConfigureAwait(false);
         var table = new Table().Title("summary");
@@ -197,7 +197,9 @@ public static class RunCommand
         }
 
         Cli.Out.Write(StatusCommand.FailuresTable(failures));
-        Cli.Out.MarkupLine("[red]some jobs failed[/]: see [bold]jobqueue status[/]; fix them and [bold]jobqueue retry --rep-grp NAME[/], or [bold]jobqueue remove[/] them");
+        // Advice must work when followed: the manager of this run stops with it, and retry needs one.
+        var retry = embedded ? "[bold]jobqueue manager start[/], then [bold]jobqueue retry --rep-grp NAME[/]" : "[bold]jobqueue retry --rep-grp NAME[/]";
+        Cli.Out.MarkupLine($"[red]some jobs failed[/]: see [bold]jobqueue status[/]; to run them again, fix them and {retry}, or [bold]jobqueue remove[/] them");
         return ExitCodes.JobsFailed;
     }
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using JobQueue.Grains.Storage;
+using JobQueue.Silo.Hosting;
 using Spectre.Console;
 
 namespace JobQueue.Client.Cli;
@@ -36,53 +38,77 @@ public static class StatusCommand
                 return Cli.Error("--limit must not be negative");
             }
 
-            return await Cli.WithManagerAsync(
-                async client =>
+            await using var client = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (client is null)
+            {
+                return ExitCodes.NoManager;
+            }
+
+            var (getStd, getEnv) = (parse.GetValue(std), parse.GetValue(env));
+            IReadOnlyList<Job> jobs;
+            if (parse.GetValue(cmd) is { } command)
+            {
+                var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
+                var job = await client.GetByCmdAsync(command, directory, getStd, getEnv, cancellationToken).ConfigureAwait(false);
+                if (job is null)
                 {
-                    var (getStd, getEnv) = (parse.GetValue(std), parse.GetValue(env));
-                    IReadOnlyList<Job> jobs;
-                    if (parse.GetValue(cmd) is { } command)
-                    {
-                        var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
-                        var job = await client.GetByCmdAsync(command, directory, getStd, getEnv, cancellationToken).ConfigureAwait(false);
-                        if (job is null)
-                        {
-                            return Cli.Error($"no job runs \"{command}\" in {directory}");
-                        }
+                    return Cli.Error($"no job runs \"{command}\" in {directory}");
+                }
 
-                        jobs = [job];
-                    }
-                    else if (parse.GetValue(json) || wanted is not null || parse.GetValue(limit) > 0)
-                    {
-                        jobs = await FindAsync(client, parse.GetValue(repGroup), parse.GetValue(limit), wanted, getStd, getEnv, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await SummaryAsync(client, parse.GetValue(repGroup), cancellationToken).ConfigureAwait(false);
-                        return ExitCodes.Ok;
-                    }
+                jobs = [job];
+            }
+            else if (parse.GetValue(json) || wanted is not null || parse.GetValue(limit) > 0)
+            {
+                jobs = await FindAsync(client, parse.GetValue(repGroup), parse.GetValue(limit), wanted, getStd, getEnv, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SummaryAsync(client, parse.GetValue(repGroup), cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
 
-                    if (parse.GetValue(json))
-                    {
-                        foreach (var job in jobs)
-                        {
-                            Cli.WriteJson(JobJson.From(job, getStd, getEnv));
-                        }
-                    }
-                    else
-                    {
-                        Cli.Out.Write(JobsTable(jobs, getStd));
-                    }
+            if (parse.GetValue(json))
+            {
+                foreach (var job in jobs)
+                {
+                    Cli.WriteJson(JobJson.From(job, getStd, getEnv));
+                }
+            }
+            else
+            {
+                Cli.Out.Write(JobsTable(jobs, getStd));
+            }
 
-                    return ExitCodes.Ok;
-                },
-                cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
         });
         return command;
     }
 
+    /// <summary>
+    /// The manager when one answers; otherwise the embedded database, read-only (saying so on stderr), so that status
+    /// works after a run has ended or a manager has died. Null (after saying why) if neither is there.
+    /// </summary>
+    public static async Task<IJobReader?> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var (client, why) = await Cli.TryConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (client is not null)
+        {
+            return new ManagerJobReader(client, owned: true);
+        }
+
+        var settings = ManagerConfiguration.Load([]);
+        if (settings.Storage.Provider == JobStoreProviders.Sqlite && settings.Storage.DbFile is { } db && File.Exists(db))
+        {
+            Console.Error.WriteLine($"jobqueue: {why}; reading {db} directly (read-only)");
+            return new DatabaseJobReader(db);
+        }
+
+        Cli.NoManager(why!);
+        return null;
+    }
+
     /// <summary>Prints a table of counts per rep group and a table of what failed.</summary>
-    public static async Task SummaryAsync(JobQueueClient client, string? repGroup, CancellationToken cancellationToken)
+    public static async Task SummaryAsync(IJobReader client, string? repGroup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var counts = await client.GetRepGroupCountsAsync(repGroup, cancellationToken).ConfigureAwait(false);
@@ -137,7 +163,7 @@ public static class StatusCommand
     public static string Tail(string? text, int lines) =>
         string.Join('\n', (text ?? "").TrimEnd('\n').Split('\n').TakeLast(lines));
 
-    private static async Task<IReadOnlyList<Job>> FindAsync(JobQueueClient client, string? repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Job>> FindAsync(IJobReader client, string? repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)
     {
         if (repGroup is not null)
         {

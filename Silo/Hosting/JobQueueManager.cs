@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using JobQueue.Grains.Hosting;
 using JobQueue.Grains.Server;
 using JobQueue.Grains.Storage;
@@ -16,9 +15,6 @@ namespace JobQueue.Silo.Hosting;
 /// <summary>Starts a manager: one Orleans silo with the job queue, on SQLite (embedded) or PostgreSQL (cluster).</summary>
 public static class JobQueueManager
 {
-    /// <summary>The lock file that keeps two managers off one home.</summary>
-    public const string LockFileName = "manager.lock";
-
     /// <summary>Runs a manager until it is told to stop; the entry point of jobqueue-manager.</summary>
     /// <returns>0 after a clean stop, 1 if it could not start.</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, CancellationToken cancellationToken = default)
@@ -55,7 +51,8 @@ public static class JobQueueManager
         var home = options.Home;
         try
         {
-            Directory.CreateDirectory(home);
+            PrivateFiles.EnsureDirectory(home);
+            PrivateFiles.EnsureDirectory(Path.Combine(home, "logs"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -66,9 +63,12 @@ public static class JobQueueManager
         try
         {
             await StorePreflight.CheckAsync(configuration.Storage, cancellationToken).ConfigureAwait(false);
-            var gatewayPort = options.Port == 0 ? FreePort() : options.Port;
-            var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
-            var webPort = options.WebPort switch { 0 => FreePort(), -1 => 0, var port => port };
+            // Ports picked once are kept: runners of a manager that crashed reconnect to the restarted one.
+            var remembered = ManagerPorts.Read(home);
+            var gatewayPort = options.Port == 0 ? ManagerPorts.Reuse(remembered?.Port) : options.Port;
+            var siloPort = options.SiloPort == 0 ? ManagerPorts.Reuse(remembered?.SiloPort) : options.SiloPort;
+            var webPort = options.WebPort switch { 0 => ManagerPorts.Reuse(remembered?.WebPort), -1 => 0, var port => port };
+            new ManagerPorts(gatewayPort, siloPort, webPort).Write(home);
             var identity = new ManagerIdentity
             {
                 Host = options.AdvertisedHost,
@@ -167,6 +167,7 @@ public static class JobQueueManager
                 fileSizeLimitBytes: 50 * 1024 * 1024,
                 rollOnFileSizeLimit: true,
                 retainedFileCountLimit: 5,
+                hooks: new PrivateLogFiles(),
                 outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
         builder.Logging.AddSerilog(file, dispose: true);
@@ -182,29 +183,16 @@ public static class JobQueueManager
 
     private static FileStream AcquireLock(string home)
     {
-        var path = Path.Combine(home, LockFileName);
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            var running = ManagerInfo.Read(home);
-            throw new ManagerStartException(running is null
-                ? $"another manager is starting or running for {home}"
-                : $"a manager is already running for {home} (pid {running.Pid}, {running.Address})");
+            return ManagerLock.TryAcquire(home) ?? throw new ManagerStartException(ManagerInfo.ReadFile(home) is { } running
+                ? $"a manager is already running for {home} (pid {running.Pid}, {running.Address})"
+                : $"another manager is starting or running for {home}");
         }
         catch (UnauthorizedAccessException ex)
         {
             throw new ManagerStartException($"cannot write to the home directory {home}: {ex.Message}", ex);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static IPAddress ParseAddress(string host) =>

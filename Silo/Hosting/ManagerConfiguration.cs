@@ -10,6 +10,8 @@ namespace JobQueue.Silo.Hosting;
 /// </summary>
 public sealed class ManagerConfiguration
 {
+    private string? _problem;
+
     private ManagerConfiguration(IConfiguration configuration, ManagerOptions manager, JobStoreOptions storage)
     {
         Configuration = configuration;
@@ -47,13 +49,36 @@ public sealed class ManagerConfiguration
             DbFileBackup = Path.Combine(home, "jobqueue.db.backup"),
         };
         configuration.GetSection(JobStoreOptions.SectionName).Bind(storage);
+        var problem = ReadSecret(configuration[$"{JobStoreOptions.SectionName}:ConnectionStringFile"], storage);
         storage.Provider = storage.Provider.Trim().ToLowerInvariant();
         storage.Deployment = manager.Deployment;
-        return new ManagerConfiguration(configuration, manager, storage);
+        return new ManagerConfiguration(configuration, manager, storage) { _problem = problem };
+    }
+
+    /// <summary>
+    /// Takes the connection string from the file Storage:ConnectionStringFile names (its first non-empty line), so that
+    /// it need not be on a command line that <c>ps</c> shows. Returns the problem, or null.
+    /// </summary>
+    private static string? ReadSecret(string? path, JobStoreOptions storage)
+    {
+        if (string.IsNullOrWhiteSpace(path) || storage.ConnectionString is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            storage.ConnectionString = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0)?.Trim();
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"Storage:ConnectionStringFile {path} cannot be read: {ex.Message}";
+        }
     }
 
     /// <summary>The first problem with the settings, or null.</summary>
-    public string? Validate() => Manager.Validate() ?? Storage.Validate();
+    public string? Validate() => _problem ?? Manager.Validate() ?? Storage.Validate();
 
     /// <summary>Applies the "Queue" section to the queue's options.</summary>
     public void ConfigureQueue(JobQueueOptions options) => Configuration.GetSection("Queue").Bind(options);

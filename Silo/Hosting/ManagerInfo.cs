@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using JobQueue.Grains.Storage;
 
 namespace JobQueue.Silo.Hosting;
 
@@ -52,14 +53,19 @@ public sealed record ManagerInfo
     [JsonIgnore]
     public string Address => $"{Host}:{Port}";
 
-    /// <summary>Reads the manager file of <paramref name="home"/>; null if there is none or its process is gone.</summary>
-    public static ManagerInfo? Read(string home)
+    /// <summary>
+    /// Reads the manager file of <paramref name="home"/>; null if there is none or no live manager holds the home's
+    /// lock (a crashed manager's file stays behind, and its pid may linger as a zombie: neither proves life).
+    /// </summary>
+    public static ManagerInfo? Read(string home) => ManagerLock.IsHeld(home) ? ReadFile(home) : null;
+
+    /// <summary>Reads the manager file of <paramref name="home"/> whether or not its manager still lives.</summary>
+    public static ManagerInfo? ReadFile(string home)
     {
         var path = Path.Combine(home, FileName);
         try
         {
-            var info = JsonSerializer.Deserialize<ManagerInfo>(File.ReadAllText(path), Json);
-            return info is not null && IsAlive(info.Pid) ? info : null;
+            return JsonSerializer.Deserialize<ManagerInfo>(File.ReadAllText(path), Json);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
@@ -67,17 +73,24 @@ public sealed record ManagerInfo
         }
     }
 
-    /// <summary>True if a process with this id exists.</summary>
-    public static bool IsAlive(int pid) => pid > 0 && Directory.Exists($"/proc/{pid}");
-
-    /// <summary>Writes this record atomically to <paramref name="home"/>.</summary>
-    public void Write(string home)
+    /// <summary>True if a process with this id exists and is not a zombie (dead, waiting to be reaped).</summary>
+    public static bool IsAlive(int pid)
     {
-        var path = Path.Combine(home, FileName);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            // /proc/PID/stat: "pid (comm) S ..."; the state follows the last ')' since comm may hold spaces or parentheses.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].TrimStart();
+            return pid > 0 && state.Length > 0 && state[0] is not ('Z' or 'X');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
     }
+
+    /// <summary>Writes this record atomically to <paramref name="home"/>, readable by its owner only.</summary>
+    public void Write(string home) => PrivateFiles.WriteAllText(Path.Combine(home, FileName), JsonSerializer.Serialize(this, Json));
 
     /// <summary>Removes the manager file of <paramref name="home"/> if it is this process's.</summary>
     public static void Remove(string home, int pid)

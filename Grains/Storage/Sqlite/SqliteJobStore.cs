@@ -27,6 +27,11 @@ public sealed class SqliteJobStore : SqlJobStore
     /// <param name="dbFile">The database file; its directory is created if missing.</param>
     /// <param name="synchronous">SQLite's synchronous level: "FULL" (fsync every commit) or "NORMAL".</param>
     public SqliteJobStore(string dbFile, string synchronous = "FULL")
+        : this(dbFile, synchronous, readOnly: false)
+    {
+    }
+
+    private SqliteJobStore(string dbFile, string synchronous, bool readOnly)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dbFile);
         DbFile = Path.GetFullPath(dbFile);
@@ -35,7 +40,20 @@ public sealed class SqliteJobStore : SqlJobStore
             "FULL" or "NORMAL" or "EXTRA" => synchronous.ToUpperInvariant(),
             _ => throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "must be FULL, NORMAL or EXTRA"),
         };
-        _connectionString = ConnectionStringFor(DbFile);
+        _connectionString = readOnly
+            ? new SqliteConnectionStringBuilder(ConnectionStringFor(DbFile)) { Mode = SqliteOpenMode.ReadOnly }.ToString()
+            : ConnectionStringFor(DbFile);
+    }
+
+    /// <summary>
+    /// The store of an existing database file for reading only (while no manager runs): its monitor answers queries,
+    /// nothing is written, and nothing is created.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no database at <paramref name="dbFile"/>.</exception>
+    public static SqliteJobStore OpenReadOnly(string dbFile)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dbFile);
+        return File.Exists(dbFile) ? new SqliteJobStore(dbFile, "FULL", readOnly: true) : throw new FileNotFoundException("no database", dbFile);
     }
 
     /// <summary>The database file.</summary>
@@ -66,6 +84,9 @@ public sealed class SqliteJobStore : SqlJobStore
         var writer = new SqliteConnection(_connectionString);
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         Execute(writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=60000;");
+
+        // The database holds every job's command and environment: its owner alone may read it.
+        PrivateFiles.RestrictFiles(DbFile, DbFile + "-wal", DbFile + "-shm");
         Execute(writer, SqliteSchema.Create);
         using (var check = writer.CreateCommand())
         {
@@ -132,6 +153,7 @@ public sealed class SqliteJobStore : SqlJobStore
             Execute(destination, "PRAGMA journal_mode=DELETE;");
         }
 
+        PrivateFiles.RestrictFiles(temporary);
         File.Move(temporary, full, overwrite: true);
     }
 
