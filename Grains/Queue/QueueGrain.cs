@@ -21,6 +21,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Waiters _waiters;
     private Task? _refill;
+    private bool _announcedDuringRefill;
     private DateTimeOffset _lastStoreCheck = DateTimeOffset.MinValue;
 
     /// <summary>Creates the grain.</summary>
@@ -62,7 +63,12 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     public Task JobsReady(IReadOnlyList<ReadyEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        _buffer.Add(entries);
+        if (_buffer.Announce(entries) > 0 && _refill is not null)
+        {
+            // A refill under way may have read the store before these were committed: look again after it.
+            _announcedDuringRefill = true;
+        }
+
         var parked = _waiters.Count;
         _waiters.Wake(entries.Count);
         if (entries.Count > parked)
@@ -165,9 +171,10 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private async Task RefillCoreAsync()
     {
         var wanted = _options.ReadyBufferSize + _inFlight.Count;
+        _announcedDuringRefill = false;
         var rows = await _store.GetReadyAsync(Queue, wanted, CancellationToken.None).ConfigureAwait(true);
         _lastStoreCheck = _time.GetUtcNow();
-        _buffer.StoreHasMore = rows.Count >= wanted;
+        _buffer.StoreHasMore = rows.Count >= wanted || _announcedDuringRefill;
         _buffer.Add(rows.Where(r => !_inFlight.Contains(r.Key)));
     }
 }

@@ -23,7 +23,33 @@ public sealed class ReadyBuffer(int capacity)
     /// <summary>The best entry, or null.</summary>
     public ReadyEntry? First => _entries.Count == 0 ? null : _entries.Min;
 
-    /// <summary>Adds (or repositions) entries; drops the worst beyond capacity.</summary>
+    /// <summary>
+    /// Takes jobs announced as ready. While the store may hold ready jobs that are not buffered, every one of them ranks
+    /// below the last buffered entry; an announced job that also ranks below it must not jump ahead of them, so it is
+    /// left to the store (the next refill brings it in order). Returns how many were left to the store.
+    /// </summary>
+    public int Announce(IEnumerable<ReadyEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var left = 0;
+        var fitting = new List<ReadyEntry>();
+        foreach (var entry in entries)
+        {
+            if (StoreHasMore && (_entries.Count == 0 || _entries.Comparer.Compare(entry, _entries.Max!) > 0))
+            {
+                left++;
+            }
+            else
+            {
+                fitting.Add(entry);
+            }
+        }
+
+        Add(fitting);
+        return left;
+    }
+
+    /// <summary>Adds (or repositions) entries read from the store in order; drops the worst beyond capacity.</summary>
     public void Add(IEnumerable<ReadyEntry> entries)
     {
         foreach (var entry in entries)
