@@ -321,10 +321,16 @@ public sealed partial class JobQueueClient : IAsyncDisposable
 
     private static byte[]? Keep(byte[]? output) => output is null ? null : HeadTailBuffer.Truncate(output);
 
-    private static string Lease(Job job, string operation)
+    /// <summary>The lease this client presents for <paramref name="job"/>: its own id and the reservation's secret token.</summary>
+    private string Lease(Job job, string operation)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return job.ReservedBy ?? throw new JobQueueException(JobQueueErrorKind.MustReserve, operation, job.Key, "this job was not reserved by this client");
+        if (job.LeaseToken is not { } token || !string.Equals(job.ReservedBy, ClientId, StringComparison.Ordinal))
+        {
+            throw new JobQueueException(JobQueueErrorKind.MustReserve, operation, job.Key, "this job was not reserved by this client");
+        }
+
+        return Leases.Compose(ClientId, token);
     }
 
     private static async Task<T> Call<T>(string operation, Task<T> call, CancellationToken cancellationToken)
@@ -393,7 +399,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
             if (job is not null && cancellationToken.IsCancellationRequested)
             {
                 // Taken just as the caller gave up: give it back at no cost rather than leave it to its lease.
-                await Call("Release", JobGrain(job).Release(job.ReservedBy!, "", TimeSpan.Zero), CancellationToken.None).ConfigureAwait(false);
+                await Call("Release", JobGrain(job).Release(Leases.Of(job)!, "", TimeSpan.Zero), CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 

@@ -44,7 +44,7 @@ public static class ManagerCommands
         var deployment = new Option<string>("--deployment") { Description = "production keeps the database; development starts empty", DefaultValueFactory = _ => "production" };
         var scheduler = new Option<string>("--scheduler") { Description = "local: start runners on this machine; none: start runners yourself", DefaultValueFactory = _ => "local" };
         var maxCores = new Option<int>("--max-cores") { Description = "Cores runners may use (default: all)" };
-        var maxRam = new Option<string?>("--max-ram") { Description = "Memory runners may use, e.g. 16G (default: what is available)" };
+        var maxRam = new Option<string?>("--max-ram") { Description = "Memory runners may use, e.g. 16G (default: all of this machine's)" };
         var port = new Option<int>("--port") { Description = "Port clients connect to (default: a free one)" };
         var webPort = new Option<int>("--web-port") { Description = "Port reserved for the web view (default: a free one; -1: none); the web view itself is not served yet" };
         var command = new Command("start", "Start the manager (as a daemon unless --foreground) and wait until it answers; any setting may follow as --Section:Key value")

@@ -9,7 +9,7 @@ namespace JobQueue.Client.Cli;
 /// </summary>
 public static class RunnerCommand
 {
-    private static readonly Option<string> QueueOption = new("--queue") { Description = "The queue's name (as in the model; informational)", DefaultValueFactory = _ => "cmds" };
+    private static readonly Option<string> QueueOption = new("--queue") { Description = "The queue's name (as in the model); it must be the one the manager serves", DefaultValueFactory = _ => "cmds" };
     private static readonly Option<string> GroupOption = new("--group") { Description = "The scheduler group to serve, \"ramMb:minutes:cores\"", Required = true };
     private static readonly Option<string> DeploymentOption = new("--deployment") { Description = "The manager's deployment", DefaultValueFactory = _ => "production" };
     private static readonly Option<string> ServerOption = new("--server") { Description = "The manager's address, host:port[,host:port]", Required = true };

@@ -3,8 +3,8 @@ namespace JobQueue.Client.Execution;
 /// <summary>How <see cref="JobQueueClient.ExecuteAsync"/> watches a command.</summary>
 public sealed class ExecuteOptions
 {
-    /// <summary>How often the lease is touched while the command runs. Default: 15 seconds.</summary>
-    public TimeSpan TouchInterval { get; set; } = JobQueueDefaults.TouchInterval;
+    /// <summary>How often the lease is touched while the command runs. Default: null, a quarter of the lease.</summary>
+    public TimeSpan? TouchInterval { get; set; }
 
     /// <summary>How often memory and time are checked. Default: 1 second.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);

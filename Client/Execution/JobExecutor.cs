@@ -5,15 +5,19 @@ namespace JobQueue.Client.Execution;
 
 /// <summary>
 /// Runs a reserved job's command under a shell and reports it: started, touched while it runs, measured (peak PSS
-/// of the whole process tree, CPU time, wall time), killed if it outgrows its memory or time or a user asks, and
-/// finally archived, released or buried with the model's fail reasons.
+/// of the whole process tree, CPU time, wall time), killed if it outgrows its memory or time, a user asks, or its
+/// lease runs out, and finally archived, released or buried with the model's fail reasons. Reports survive a
+/// manager that restarts or a database that is briefly away: they are retried for as long as the lease lasts.
 /// </summary>
 internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
 {
+    /// <summary>The internal kill reason of a run whose lease is gone.</summary>
+    public const string LeaseLost = "lease lost";
+
     private const int SigPipeExit = 128 + 13;
-    private const string SetSid = "/usr/bin/setsid";
-    private const string LeaseLost = "lease lost";
+    private const int HighestSignal = 64;
     private static readonly TimeSpan[] FirstSamples = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
+    private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
     private static long s_started;
     private static int s_active;
@@ -21,108 +25,54 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
     public async Task<ExecutionResult> ExecuteAsync(Job job, string shell, ExecuteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(shell);
-        if (job.ReservedBy is null)
+        if (job.LeaseToken is null || job.ReservedBy != client.ClientId)
         {
             throw new JobQueueException(JobQueueErrorKind.MustReserve, "Execute", job.Key, "this job was not reserved by this client");
         }
 
+        var lease = new LeaseKeeper(client, job, time, options.TouchInterval);
+        if (job.EnvUnavailable)
+        {
+            // Running it under this runner's own environment would run a different command than the one added.
+            return await NotRunAsync(job, lease, FailReasons.Env).ConfigureAwait(false);
+        }
+
         if (!Directory.Exists(job.Cwd))
         {
-            await client.BuryAsync(job, FailReasons.Cwd, CancellationToken.None).ConfigureAwait(false);
-            return new ExecutionResult(false, -1, FailReasons.Cwd, JobState.Buried, 0, TimeSpan.Zero, TimeSpan.Zero);
+            return await NotRunAsync(job, lease, FailReasons.Cwd).ConfigureAwait(false);
         }
 
         Process process;
         try
         {
-            process = Process.Start(StartInfo(job, shell))!;
+            process = Process.Start(ShellCommand.StartInfo(job, shell))!;
         }
         catch (Win32Exception)
         {
-            var state = await client.ReleaseAsync(job, FailReasons.Start, null, CancellationToken.None).ConfigureAwait(false);
+            var state = await lease.ReportAsync("Release", ct => client.ReleaseAsync(job, FailReasons.Start, null, ct), renews: false).ConfigureAwait(false);
             return new ExecutionResult(false, -1, FailReasons.Start, state, 0, TimeSpan.Zero, TimeSpan.Zero);
         }
 
-        using (process)
-        {
-            return await WatchAsync(job, process, UsesPipefail(job, shell), options, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static bool UsesPipefail(Job job, string shell) =>
-        job.Cmd.Contains('|', StringComparison.Ordinal) && Path.GetFileName(shell) is "bash" or "zsh" or "ksh";
-
-    // The .NET runtime ignores SIGPIPE and children inherit that, which a shell cannot undo: "yes | head" would
-    // then end with "yes: Broken pipe". env restores the default disposition before the shell starts.
-    private static readonly Lazy<bool> EnvRestoresSigPipe = new(() =>
-    {
+        var pid = process.Id;
+        OrphanGuard.Watch(pid);
         try
         {
-            using var probe = Process.Start(new ProcessStartInfo("/usr/bin/env", ["--default-signal=PIPE", "true"]) { UseShellExecute = false })!;
-            probe.WaitForExit();
-            return probe.ExitCode == 0;
-        }
-        catch (Win32Exception)
-        {
-            return false;
-        }
-    });
-
-    private static ProcessStartInfo StartInfo(Job job, string shell)
-    {
-        var start = new ProcessStartInfo(EnvRestoresSigPipe.Value ? "/usr/bin/env" : shell)
-        {
-            WorkingDirectory = job.Cwd,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (EnvRestoresSigPipe.Value)
-        {
-            start.ArgumentList.Add("--default-signal=PIPE");
-
-            // Its own session: a Ctrl-C at the terminal reaches the runner (which releases the job), not the command.
-            if (File.Exists(SetSid))
+            using (process)
             {
-                start.ArgumentList.Add(SetSid);
-            }
-
-            start.ArgumentList.Add(shell);
-        }
-
-        start.ArgumentList.Add("-c");
-
-        // As in the model: with a pipe, a failure anywhere in it fails the command (bash, zsh and ksh know pipefail).
-        start.ArgumentList.Add(UsesPipefail(job, shell) ? "set -o pipefail; " + job.Cmd : job.Cmd);
-        if (job.Env is { Count: > 0 } env)
-        {
-            start.Environment.Clear();
-            foreach (var entry in env)
-            {
-                var eq = entry.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0)
-                {
-                    start.Environment[entry[..eq]] = entry[(eq + 1)..];
-                }
+                return await WatchAsync(job, process, lease, ShellCommand.UsesPipefail(job, shell), options, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        return start;
-    }
-
-    private static async Task PumpAsync(Stream stream, HeadTailBuffer buffer)
-    {
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        finally
         {
-            buffer.Append(chunk.AsSpan(0, read));
+            // Whatever the command left behind in its session (a "(sleep 300 &)") dies with it, as Slurm does.
+            ProcessGroups.Kill(pid, includeLeader: false);
+            OrphanGuard.Forget(pid);
         }
     }
 
     private static void KillTree(Process process)
     {
+        ProcessGroups.Kill(process.Id, includeLeader: true);
         try
         {
             process.Kill(entireProcessTree: true);
@@ -139,10 +89,29 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         126 => FailReasons.CommandPermission,
         127 => FailReasons.CommandNotFound,
         128 => FailReasons.CommandInvalidExit,
+
+        // The shell reports a command killed by signal n as 128+n: it did not complete normally.
+        > 128 and <= 128 + HighestSignal => FailReasons.Abnormal,
         _ => FailReasons.Exit,
     };
 
-    private async Task<ExecutionResult> WatchAsync(Job job, Process process, bool pipefail, ExecuteOptions options, CancellationToken cancellationToken)
+    private static async Task PumpAsync(Stream stream, HeadTailBuffer buffer)
+    {
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            buffer.Append(chunk.AsSpan(0, read));
+        }
+    }
+
+    private async Task<ExecutionResult> NotRunAsync(Job job, LeaseKeeper lease, string failReason)
+    {
+        await lease.ReportAsync("Bury", ct => Done(client.BuryAsync(job, failReason, ct)), renews: false, () => Task.FromResult(true)).ConfigureAwait(false);
+        return new ExecutionResult(false, -1, failReason, JobState.Buried, 0, TimeSpan.Zero, TimeSpan.Zero);
+    }
+
+    private async Task<ExecutionResult> WatchAsync(Job job, Process process, LeaseKeeper lease, bool pipefail, ExecuteOptions options, CancellationToken cancellationToken)
     {
         var myStart = Interlocked.Increment(ref s_started);
         var alone = Interlocked.Increment(ref s_active) == 1;
@@ -160,7 +129,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             pumps = Task.WhenAll(PumpAsync(process.StandardOutput.BaseStream, stdout), PumpAsync(process.StandardError.BaseStream, stderr));
             try
             {
-                await client.StartedAsync(job, process.Id, options.Host, CancellationToken.None).ConfigureAwait(false);
+                await lease.ReportAsync("Started", ct => Done(client.StartedAsync(job, process.Id, options.Host, ct)), renews: true).ConfigureAwait(false);
             }
             catch
             {
@@ -168,12 +137,15 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
                 throw;
             }
 
+            // Often enough to notice a lease running out well before it does.
+            var fraction = (job.Lease > TimeSpan.Zero ? job.Lease : JobQueueDefaults.TimeToRelease) / 20;
+            var tick = fraction < options.SampleInterval ? fraction : options.SampleInterval;
+            tick = tick < MinTick ? MinTick : tick;
             var exited = process.WaitForExitAsync(CancellationToken.None);
-            var nextTouch = startedAt;
             var sample = 0;
             while (!exited.IsCompleted)
             {
-                var pause = sample < FirstSamples.Length ? FirstSamples[sample] : options.SampleInterval;
+                var pause = sample < FirstSamples.Length && FirstSamples[sample] < tick ? FirstSamples[sample] : tick;
                 sample++;
                 await Task.WhenAny(exited, Task.Delay(pause, time, cancellationToken)).ConfigureAwait(false);
                 if (exited.IsCompleted)
@@ -195,14 +167,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
                 var elapsed = time.GetElapsedTime(startedAt);
                 killReason = options.EnforceMemory && peakMb > job.RamMb ? FailReasons.Ram
                     : elapsed > job.Time + options.TimeMargin ? FailReasons.Time
-                    : null;
-
-                if (killReason is null && time.GetElapsedTime(nextTouch) >= options.TouchInterval)
-                {
-                    nextTouch = time.GetTimestamp();
-                    killReason = await TouchAsync(job).ConfigureAwait(false);
-                }
-
+                    : lease.Poll();
                 if (killReason is not null)
                 {
                     KillTree(process);
@@ -237,54 +202,57 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             cpuTime = reaped > cpuTime ? reaped : cpuTime;
         }
 
-        var peak = (int)Math.Min(int.MaxValue, peakMb);
         if (killReason == LeaseLost)
         {
-            throw new JobQueueException(JobQueueErrorKind.MustReserve, "Execute", job.Key, "the lease was lost while the command ran; it was killed and nothing was reported");
+            throw lease.Lost("Execute");
         }
 
-        await client.EndedAsync(job, exitCode, peak, cpuTime, stdout.ToArray(), stderr.ToArray(), CancellationToken.None).ConfigureAwait(false);
+        var peak = (int)Math.Min(int.MaxValue, peakMb);
+        var (out1, err1) = (stdout.ToArray(), stderr.ToArray());
+        await lease.ReportAsync("Ended", ct => Done(client.EndedAsync(job, exitCode, peak, cpuTime, out1, err1, ct)), renews: true).ConfigureAwait(false);
         var failReason = Classify(killReason, exitCode);
-        JobState state;
-        if (failReason is null)
-        {
-            await client.ArchiveAsync(job, CancellationToken.None).ConfigureAwait(false);
-            state = JobState.Complete;
-        }
-        else if (failReason == FailReasons.Signal)
-        {
-            // The runner is stopping, not the command failing: no retry is spent and anyone may take it at once.
-            state = await client.ReleaseAsync(job, failReason, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
-        }
-        else if (FailReasons.IsPermanent(failReason))
-        {
-            await client.BuryAsync(job, failReason, CancellationToken.None).ConfigureAwait(false);
-            state = JobState.Buried;
-        }
-        else
-        {
-            state = await client.ReleaseAsync(job, failReason, null, CancellationToken.None).ConfigureAwait(false);
-        }
-
+        var state = await FinishAsync(job, lease, failReason).ConfigureAwait(false);
         return new ExecutionResult(failReason is null, exitCode, failReason ?? "", state, peak, cpuTime, walltime);
     }
 
-    private async Task<string?> TouchAsync(Job job)
+    private async Task<JobState> FinishAsync(Job job, LeaseKeeper lease, string? failReason)
+    {
+        // A retry that finds the lease gone most likely follows a first try that took effect with its answer lost.
+        Task<JobState> Current(JobState expected) => CurrentStateAsync(job, expected);
+        if (failReason is null)
+        {
+            return await lease.ReportAsync("Archive", async ct => { await client.ArchiveAsync(job, ct).ConfigureAwait(false); return JobState.Complete; }, false, () => Current(JobState.Complete)).ConfigureAwait(false);
+        }
+
+        if (failReason == FailReasons.Signal)
+        {
+            // The runner is stopping, not the command failing: no retry is spent and anyone may take it at once.
+            return await lease.ReportAsync("Release", ct => client.ReleaseAsync(job, failReason, TimeSpan.Zero, ct), false, () => Current(JobState.Ready)).ConfigureAwait(false);
+        }
+
+        if (FailReasons.IsPermanent(failReason))
+        {
+            return await lease.ReportAsync("Bury", async ct => { await client.BuryAsync(job, failReason, ct).ConfigureAwait(false); return JobState.Buried; }, false, () => Current(JobState.Buried)).ConfigureAwait(false);
+        }
+
+        return await lease.ReportAsync("Release", ct => client.ReleaseAsync(job, failReason, null, ct), false, () => Current(JobState.Delayed)).ConfigureAwait(false);
+    }
+
+    private async Task<JobState> CurrentStateAsync(Job job, JobState expected)
     {
         try
         {
-            var status = await client.TouchAsync(job, CancellationToken.None).ConfigureAwait(false);
-            return status.KillRequested ? FailReasons.Killed : null;
+            return (await client.GetByCmdAsync(job.Cmd, job.Cwd).ConfigureAwait(false))?.State ?? expected;
         }
-        catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.MustReserve or JobQueueErrorKind.MissingJob)
+        catch (JobQueueException)
         {
-            // Fencing: someone else holds the job now, so this run must stop and must not report.
-            return LeaseLost;
+            return expected;
         }
-        catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.NoServer or JobQueueErrorKind.DbError)
-        {
-            // A passing outage; the next touch tries again, well within the lease.
-            return null;
-        }
+    }
+
+    private static async Task<bool> Done(Task call)
+    {
+        await call.ConfigureAwait(false);
+        return true;
     }
 }

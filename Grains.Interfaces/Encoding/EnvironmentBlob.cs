@@ -45,6 +45,21 @@ public sealed class EnvironmentBlob
         return raw.Length == 0 ? [] : raw.Split('\0');
     }
 
+    /// <summary>Decodes a compressed environment; false if it is corrupt.</summary>
+    public static bool TryDecode(byte[] compressed, out IReadOnlyList<string> entries)
+    {
+        try
+        {
+            entries = Decode(compressed);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or IOException or ArgumentException)
+        {
+            entries = [];
+            return false;
+        }
+    }
+
     /// <summary>The environment of the current process as "KEY=value" entries.</summary>
     public static IReadOnlyList<string> Current()
     {

@@ -2,7 +2,8 @@ namespace JobQueue.Grains;
 
 /// <summary>
 /// One job, keyed by its job key. It owns the job's state machine and its lease: every call that changes a
-/// reserved or running job must present the lease token (<see cref="Job.ReservedBy"/>) of the current holder.
+/// reserved or running job must present the lease of the current holder: "clientId/token" (<see cref="Job.ReservedBy"/>
+/// and the secret <see cref="Job.LeaseToken"/>).
 /// </summary>
 [Alias("JobQueue.Grains.IJobGrain")]
 public interface IJobGrain : IGrainWithStringKey

@@ -80,7 +80,7 @@ public sealed record Job
     /// <summary>How many more failed runs are allowed before the job is buried.</summary>
     [Id(24)] public int UntilBuried { get; init; }
 
-    /// <summary>The lease on a reserved or running job: the reserving client and the reservation. Null otherwise.</summary>
+    /// <summary>Who holds the lease on a reserved or running job: the reserving client's id. Null otherwise.</summary>
     [Id(25)] public string? ReservedBy { get; init; }
 
     /// <summary>When jobs were fetched with a limit: how many similar jobs were left out after this one.</summary>
@@ -103,4 +103,16 @@ public sealed record Job
 
     /// <summary>True when a user asked for the running command to be killed.</summary>
     [Id(32)] public bool KillRequested { get; init; }
+
+    /// <summary>
+    /// The secret half of the lease, known only to the client that reserved the job (queries never carry it): with
+    /// that client's id it proves the right to report on the job. Null except on a job returned by a reserve.
+    /// </summary>
+    [Id(33)] public string? LeaseToken { get; init; }
+
+    /// <summary>How long the lease lasts from each touch or report; the holder must stop reporting, and kill its command, before it runs out.</summary>
+    [Id(34)] public TimeSpan Lease { get; init; }
+
+    /// <summary>True when the job's stored environment could not be read: it must not run under another environment.</summary>
+    [Id(35)] public bool EnvUnavailable { get; init; }
 }

@@ -3,11 +3,12 @@ namespace JobQueue;
 /// <summary>Defaults and limits shared by clients, runners and the server; values follow the model.</summary>
 public static class JobQueueDefaults
 {
+    /// <summary>The name of the queue a manager serves, as in the model's runner command line.</summary>
+    public const string QueueName = "cmds";
+
     /// <summary>How long a reservation lasts without a touch. Default: 60 seconds.</summary>
     public static readonly TimeSpan TimeToRelease = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often a runner touches a running job. Default: 15 seconds.</summary>
-    public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a failed job waits before it is ready again. Default: 30 seconds.</summary>
     public static readonly TimeSpan ReleaseDelay = TimeSpan.FromSeconds(30);

@@ -118,6 +118,9 @@ public sealed record ServerInfo
 
     /// <summary>The storage provider ("sqlite" or "postgres").</summary>
     [Id(9)] public string Storage { get; init; } = "";
+
+    /// <summary>The name of the queue the manager serves (runners are told it with --queue).</summary>
+    [Id(10)] public string Queue { get; init; } = JobQueueDefaults.QueueName;
 }
 
 /// <summary>The manager's modes, as in the model.</summary>

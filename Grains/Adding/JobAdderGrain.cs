@@ -16,6 +16,7 @@ public sealed partial class JobAdderGrain(
     StoreWriter writer,
     ResourceAdvisor advisor,
     IOptions<JobQueueOptions> options,
+    Server.ServerMode mode,
     TimeProvider time,
     ILogger<JobAdderGrain> logger) : Grain, IJobAdderGrain
 {
@@ -23,6 +24,12 @@ public sealed partial class JobAdderGrain(
     public async Task<AddResult> Add(AddBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (mode.ShutdownRequested)
+        {
+            // Shutdown ceases operations at once: nothing more is taken in.
+            throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Add", detail: "the manager is shutting down");
+        }
+
         Check(batch);
         var now = time.GetUtcNow();
         var recommendations = new Dictionary<string, Recommendation?>(StringComparer.Ordinal);

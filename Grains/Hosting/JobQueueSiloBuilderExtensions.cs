@@ -39,7 +39,8 @@ public static class JobQueueSiloBuilderExtensions
         // A cancelled grain call completes only once its callee acknowledged, so a reserve given up by its caller
         // cannot still hand out a job afterwards.
         builder.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
-        services.AddOptions<JobQueueOptions>().Configure(o => configure?.Invoke(o));
+        services.AddOptions<JobQueueOptions>().Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobQueueOptions>, JobQueueOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ManagerIdentity>();
         services.AddSingleton<IJobStore>(_ => store.Provider == JobStoreProviders.Postgres

@@ -9,8 +9,8 @@ public sealed class EnvironmentCache(IJobStore store)
     private const int Capacity = 1024;
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The environment with this key, or an empty one if it is unknown.</summary>
-    public async Task<IReadOnlyList<string>> GetAsync(string envKey, CancellationToken cancellationToken = default)
+    /// <summary>The environment with this key, or null if it is missing or cannot be decoded.</summary>
+    public async Task<IReadOnlyList<string>?> GetAsync(string envKey, CancellationToken cancellationToken = default)
     {
         if (_entries.TryGetValue(envKey, out var env))
         {
@@ -18,7 +18,12 @@ public sealed class EnvironmentCache(IJobStore store)
         }
 
         var blob = await store.GetEnvAsync(envKey, cancellationToken).ConfigureAwait(false);
-        env = blob is null ? [] : EnvironmentBlob.Decode(blob);
+        if (blob is null || !EnvironmentBlob.TryDecode(blob, out env))
+        {
+            // Missing or unreadable: the job must not silently run under someone else's environment.
+            return null;
+        }
+
         if (_entries.Count >= Capacity)
         {
             _entries.Clear();

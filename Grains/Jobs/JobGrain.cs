@@ -27,7 +27,8 @@ public sealed partial class JobGrain(
     /// <inheritdoc />
     public async Task<Job?> Reserve(string queue, string reservedBy)
     {
-        var row = await LoadAsync().ConfigureAwait(true);
+        // A cached row may be stale after a duplicate activation was resolved: decline only what the store declines.
+        var row = await LoadFreshAsync(r => r.State == JobState.Ready && r.Queue == queue).ConfigureAwait(true);
         if (row is null || row.State != JobState.Ready || row.Queue != queue)
         {
             return null;
@@ -35,9 +36,23 @@ public sealed partial class JobGrain(
 
         var now = time.GetUtcNow();
         var after = row with { State = JobState.Reserved, ReservedBy = reservedBy, DueAt = now + _options.TimeToRelease, KillRequested = false };
-        await CommitAsync("Reserve", after).ConfigureAwait(true);
+        try
+        {
+            await CommitAsync("Reserve", after).ConfigureAwait(true);
+        }
+        catch (JobQueueException ex) when (ex.Kind == JobQueueErrorKind.BadJob)
+        {
+            // Someone else changed it meanwhile: not this caller's job; the queue hands out the next one.
+            return null;
+        }
+
         var env = await environments.GetAsync(after.EnvKey).ConfigureAwait(true);
-        return after.ToJob(now, getStd: false, env);
+        return after.ToJob(now, getStd: false, env) with
+        {
+            LeaseToken = Leases.TokenOf(reservedBy),
+            Lease = _options.TimeToRelease,
+            EnvUnavailable = env is null,
+        };
     }
 
     /// <inheritdoc />
@@ -53,6 +68,12 @@ public sealed partial class JobGrain(
     public async Task Started(string reservedBy, int pid, string host)
     {
         var row = await RequireLeaseAsync("Started", reservedBy).ConfigureAwait(true);
+        if (row.State == JobState.Running && !row.Exited && row.Pid == pid && row.Host == (host ?? ""))
+        {
+            // A retried report whose first answer was lost: it already took effect.
+            return;
+        }
+
         if (row.State != JobState.Reserved)
         {
             throw Error(JobQueueErrorKind.BadJob, "Started", "the job was already started under this reservation");
@@ -92,6 +113,12 @@ public sealed partial class JobGrain(
 
         if (row.Exited)
         {
+            if (row.ExitCode == report.ExitCode && row.PeakRamMb == report.PeakRamMb)
+            {
+                // A retried report whose first answer was lost: it already took effect.
+                return;
+            }
+
             throw Error(JobQueueErrorKind.BadJob, "Ended", "the end of this run was already recorded");
         }
 
@@ -109,8 +136,9 @@ public sealed partial class JobGrain(
             CpuTime = report.CpuTime,
             Walltime = row.StartedAt is { } started ? now - started : TimeSpan.Zero,
             EndedAt = now,
-            StdOut = JobMapper.StoreOutput(report.StdOut),
-            StdErr = JobMapper.StoreOutput(report.StdErr),
+            // As in the model, output is kept for runs that failed: a million successes would carry gigabytes nobody asked for.
+            StdOut = report.ExitCode == 0 ? null : JobMapper.StoreOutput(report.StdOut),
+            StdErr = report.ExitCode == 0 ? null : JobMapper.StoreOutput(report.StdErr),
             DueAt = now + _options.TimeToRelease,
         };
         await CommitAsync("Ended", after, outputChanged: true).ConfigureAwait(true);
@@ -127,8 +155,10 @@ public sealed partial class JobGrain(
         }
 
         var row = await RequireLeaseAsync("Release", reservedBy).ConfigureAwait(true);
-        var failedRun = failReason != FailReasons.Signal
-            && (failReason.Length > 0 || (row.State == JobState.Running && row.Exited && row.ExitCode != 0));
+        // Only a run of the command that failed costs a retry: a job whose command never started may be released any number of times.
+        var failedRun = row.State == JobState.Running
+            && failReason != FailReasons.Signal
+            && (failReason.Length > 0 || (row.Exited && row.ExitCode != 0));
         var after = await WithRaisedRequirementsAsync(row, failReason).ConfigureAwait(true) with
         {
             ReservedBy = null,
@@ -178,8 +208,8 @@ public sealed partial class JobGrain(
             throw Error(JobQueueErrorKind.BadJob, "Archive", "only a job whose command ran and exited 0 can be archived");
         }
 
-        var after = row with { State = JobState.Complete, ReservedBy = null, DueAt = null, KillRequested = false, FailReason = "" };
-        await CommitAsync("Archive", after, JobChangeKind.Archive).ConfigureAwait(true);
+        var after = row with { State = JobState.Complete, ReservedBy = null, DueAt = null, KillRequested = false, FailReason = "", StdOut = null, StdErr = null };
+        await CommitAsync("Archive", after, JobChangeKind.Archive, outputChanged: row.StdOut is not null || row.StdErr is not null).ConfigureAwait(true);
         advisor.Invalidate(row.ReqGroup);
         DeactivateOnIdle();
     }
@@ -247,7 +277,7 @@ public sealed partial class JobGrain(
                 await CommitAsync("Lease", row with { State = JobState.Buried, ReservedBy = null, DueAt = null, KillRequested = false, FailReason = FailReasons.Killed }).ConfigureAwait(true);
                 break;
             case JobState.Reserved or JobState.Running:
-                LogLeaseExpired(logger, row.Key, row.ReservedBy);
+                LogLeaseExpired(logger, row.Key, Leases.ClientOf(row.ReservedBy));
                 await MakeReadyAsync("Lease", row with { ReservedBy = null }).ConfigureAwait(true);
                 break;
             default:
@@ -269,8 +299,8 @@ public sealed partial class JobGrain(
 
     private async Task MakeReadyAsync(string operation, JobRecord row)
     {
-        var recommendation = await advisor.RecommendAsync(row.ReqGroup).ConfigureAwait(true);
-        var after = Requirements.Apply(row, recommendation) with { State = JobState.Ready, DueAt = null, ReservedBy = null };
+        // Its needs (and so its scheduler group) change only when they were raised after a failure, never on the way back to ready.
+        var after = row with { State = JobState.Ready, DueAt = null, ReservedBy = null };
         await CommitAsync(operation, after).ConfigureAwait(true);
         try
         {
@@ -290,11 +320,26 @@ public sealed partial class JobGrain(
         return _row;
     }
 
+    private async Task<JobRecord?> LoadFreshAsync(Func<JobRecord, bool> expected)
+    {
+        var row = await LoadAsync().ConfigureAwait(true);
+        if (row is not null && expected(row))
+        {
+            return row;
+        }
+
+        _row = null;
+        return await LoadAsync().ConfigureAwait(true);
+    }
+
+    private static bool Holds(JobRecord row, string reservedBy) =>
+        row.State.IsLeased() && !string.IsNullOrEmpty(reservedBy) && string.Equals(row.ReservedBy, reservedBy, StringComparison.Ordinal);
+
     private async Task<JobRecord> RequireLeaseAsync(string operation, string reservedBy)
     {
-        var row = await LoadAsync().ConfigureAwait(true)
+        var row = await LoadFreshAsync(r => Holds(r, reservedBy)).ConfigureAwait(true)
             ?? throw Error(JobQueueErrorKind.MissingJob, operation, null);
-        if (!row.State.IsLeased() || string.IsNullOrEmpty(reservedBy) || !string.Equals(row.ReservedBy, reservedBy, StringComparison.Ordinal))
+        if (!Holds(row, reservedBy))
         {
             throw Error(
                 JobQueueErrorKind.MustReserve,

@@ -40,7 +40,7 @@ public static class JobMapper
             State = record.State,
             Attempts = record.Attempts,
             UntilBuried = record.UntilBuried,
-            ReservedBy = record.ReservedBy,
+            ReservedBy = Leases.ClientOf(record.ReservedBy),
             Similar = similar,
             Queue = record.Queue,
             AddedAt = record.AddedAt,

@@ -4,7 +4,7 @@ namespace JobQueue.Grains.Queue;
 
 /// <summary>
 /// Reserve calls parked in a queue grain until a job is announced, their wait ends (on the injected clock), or the
-/// manager starts draining (which ends every wait with a QueueClosed error).
+/// manager starts draining (after which reserves find nothing until their wait ends).
 /// </summary>
 internal sealed class Waiters : IDisposable
 {
@@ -41,14 +41,10 @@ internal sealed class Waiters : IDisposable
         var deadline = _time.GetUtcNow() + maxWait;
         while (true)
         {
-            if (_mode.IsDraining)
-            {
-                throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Reserve", detail: "the manager is draining; no new jobs are handed out");
-            }
-
-            // A caller that gave up must not take a job that nobody would run.
+            // A caller that gave up must not take a job that nobody would run. While the manager drains, reserving
+            // finds nothing, as if the queue were empty (the model's behaviour); runners learn of the drain from the mode.
             cancellationToken.ThrowIfCancellationRequested();
-            if (await attempt().ConfigureAwait(true) is { } job)
+            if (!_mode.IsDraining && await attempt().ConfigureAwait(true) is { } job)
             {
                 return job;
             }
@@ -72,7 +68,7 @@ internal sealed class Waiters : IDisposable
         ArgumentNullException.ThrowIfNull(grains);
         if (job is not null && cancellationToken.IsCancellationRequested)
         {
-            await grains.GetGrain<IJobGrain>(job.Key).Release(job.ReservedBy!, "", TimeSpan.Zero).ConfigureAwait(true);
+            await grains.GetGrain<IJobGrain>(job.Key).Release(Leases.Of(job)!, "", TimeSpan.Zero).ConfigureAwait(true);
             cancellationToken.ThrowIfCancellationRequested();
         }
 

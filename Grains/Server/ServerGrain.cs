@@ -75,8 +75,15 @@ public sealed class ServerGrain(
     /// <inheritdoc />
     public async Task ManagerStarted(DateTimeOffset startedAt)
     {
-        state.State.Mode = ServerModes.Started;
-        state.State.ShutdownRequested = false;
+        // A manager that joins a cluster in the middle of a drain or shutdown joins it: the mode resets only when the
+        // whole cluster starts afresh (this is its only manager).
+        var managers = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true);
+        if (managers.Count <= 1)
+        {
+            state.State.Mode = ServerModes.Started;
+            state.State.ShutdownRequested = false;
+        }
+
         state.State.LastStartedAt = startedAt;
         await state.WriteStateAsync().ConfigureAwait(true);
         mode.Set(Mode());

@@ -207,6 +207,11 @@ public static class JobQueueManager
                 return current.Message;
             }
 
+            if (current is Microsoft.Extensions.Options.OptionsValidationException invalid)
+            {
+                return string.Join("; ", invalid.Failures);
+            }
+
             if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindCause).FirstOrDefault(c => c is not null) is { } inner)
             {
                 return inner;

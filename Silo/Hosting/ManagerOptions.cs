@@ -29,7 +29,7 @@ public sealed class ManagerOptions
     /// <summary>Cores the local scheduler may use; 0 means all of this machine's. Default: 0.</summary>
     public int MaxCores { get; set; }
 
-    /// <summary>Memory (MB) the local scheduler may use; 0 means the machine's available memory. Default: 0.</summary>
+    /// <summary>Memory (MB) the local scheduler may use; 0 means the machine's total memory. Default: 0.</summary>
     public int MaxRamMb { get; set; }
 
     /// <summary>

@@ -37,7 +37,7 @@ public sealed partial class LocalScheduler(
     public int MaxCores { get; } = configuration.Manager.MaxCores > 0 ? configuration.Manager.MaxCores : Environment.ProcessorCount;
 
     /// <summary>Memory (MB) runners may hold.</summary>
-    public int MaxRamMb { get; } = configuration.Manager.MaxRamMb > 0 ? configuration.Manager.MaxRamMb : AvailableMemoryMb();
+    public int MaxRamMb { get; } = configuration.Manager.MaxRamMb > 0 ? configuration.Manager.MaxRamMb : TotalMemoryMb();
 
     private bool Spawning => _options.Scheduler == "local";
 
@@ -109,13 +109,14 @@ public sealed partial class LocalScheduler(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private static int AvailableMemoryMb()
+    // The machine's total memory: what happened to be free when the manager started says nothing about what a job can have.
+    private static int TotalMemoryMb()
     {
         foreach (var line in File.ReadLines("/proc/meminfo"))
         {
-            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
             {
-                var kb = long.Parse(line.AsSpan(13).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+                var kb = long.Parse(line.AsSpan(9).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
                 return (int)(kb / 1024);
             }
         }
@@ -193,7 +194,7 @@ public sealed partial class LocalScheduler(
             }
 
             LogBurying(logger, job.Key, queue, MaxCores, MaxRamMb);
-            await grains.GetGrain<IJobGrain>(job.Key).Bury(job.ReservedBy!, FailReasons.Resource).ConfigureAwait(false);
+            await grains.GetGrain<IJobGrain>(job.Key).Bury(Leases.Of(job)!, FailReasons.Resource).ConfigureAwait(false);
         }
     }
 
@@ -201,7 +202,7 @@ public sealed partial class LocalScheduler(
     {
         var command = RunnerCommandLine.Expand(
             _runnerCmd!,
-            "cmds",
+            JobQueueDefaults.QueueName,
             queue,
             _options.Deployment,
             $"{identity.Host}:{identity.GatewayPort}",

@@ -94,12 +94,13 @@ public sealed class ExecuteTests(RealTimeClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task Huge_and_binary_output_is_kept_as_head_and_tail_only()
     {
-        var text = await AddAsync(Spec("yes | head -c 20000000"));
-        var binary = await AddAsync(Spec("head -c 20000000 /dev/urandom; echo done >&2"));
+        // Both fail at the end: output is kept for failed runs.
+        var text = await AddAsync(Spec("yes | head -c 20000000; exit 4"));
+        var binary = await AddAsync(Spec("head -c 20000000 /dev/urandom; echo done >&2; exit 4"));
 
         var textResult = await ReserveAndExecuteAsync(text.Queue);
-        Assert.True(textResult.Succeeded, $"{textResult}");
-        Assert.True((await ReserveAndExecuteAsync(binary.Queue)).Succeeded);
+        Assert.Equal((4, FailReasons.Exit), (textResult.ExitCode, textResult.FailReason));
+        Assert.Equal(4, (await ReserveAndExecuteAsync(binary.Queue)).ExitCode);
 
         var stored = await GetAsync(text, getStd: true);
         var marker = HeadTailBuffer.OmissionMarker(20_000_000 - 8192);
@@ -108,7 +109,7 @@ public sealed class ExecuteTests(RealTimeClusterFixture fixture) : IClassFixture
         Assert.Contains(marker, stored.StdOut, StringComparison.Ordinal);
         Assert.EndsWith("y\ny\n", stored.StdOut, StringComparison.Ordinal);
         var binaryStored = await GetAsync(binary, getStd: true);
-        Assert.Equal(JobState.Complete, binaryStored.State);
+        Assert.True(binaryStored.Exited);
         Assert.Contains(HeadTailBuffer.OmissionMarker(20_000_000 - 8192), binaryStored.StdOut, StringComparison.Ordinal);
         Assert.Equal("done\n", binaryStored.StdErr);
     }
@@ -116,11 +117,12 @@ public sealed class ExecuteTests(RealTimeClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task The_environment_given_at_add_time_is_the_commands_environment()
     {
-        var job = await AddAsync(Spec("echo \"$JQ_GREETING from $PWD\"; test -z \"$HOME\"") with { Env = ["JQ_GREETING=hello", "PATH=/usr/bin:/bin"] });
+        // Exit 7 proves HOME was unset; a failed run keeps its output to read the greeting from.
+        var job = await AddAsync(Spec("echo \"$JQ_GREETING from $PWD\"; test -z \"$HOME\" && exit 7") with { Env = ["JQ_GREETING=hello", "PATH=/usr/bin:/bin"] });
 
         var result = await ReserveAndExecuteAsync(job.Queue);
 
-        Assert.True(result.Succeeded, result.FailReason);
+        Assert.Equal(7, result.ExitCode);
         var stored = await GetAsync(job, getStd: true, getEnv: true);
         Assert.Equal("hello from /tmp\n", stored.StdOut);
         Assert.Equal(["JQ_GREETING=hello", "PATH=/usr/bin:/bin"], stored.Env);

@@ -15,7 +15,7 @@ public sealed class RunnerTests(ManagerFixture fixture) : IClassFixture<ManagerF
     public async Task A_runner_told_to_stop_releases_its_job_at_no_cost_and_exits_and_the_job_runs_again_elsewhere()
     {
         using var scratch = new TempDirectory("runner-signal");
-        var job = await AddAsync($"if [ -e done ]; then echo second; exit 0; fi; touch done; sleep 60", scratch.Path);
+        var job = await AddAsync($"if [ -e done ]; then echo second > second.txt; exit 0; fi; touch done; sleep 60", scratch.Path);
         await using var runner = StartRunner(job.Queue, reserveTimeout: 30);
         await Eventually.True(async () => (await GetAsync(job)).State == JobState.Running, what: "the runner to start the job");
         var commandPid = (await GetAsync(job)).Pid;
@@ -29,16 +29,17 @@ public sealed class RunnerTests(ManagerFixture fixture) : IClassFixture<ManagerF
 
         await using var other = StartRunner(job.Queue, reserveTimeout: 2);
         Assert.Equal(0, await other.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        var done = await GetAsync(job, getStd: true);
-        Assert.Equal((JobState.Complete, "second\n"), (done.State, done.StdOut));
+        var done = await GetAsync(job);
+        Assert.Equal((JobState.Complete, "second\n"), (done.State, await File.ReadAllTextAsync(Path.Combine(scratch.Path, "second.txt"), TestContext.Current.CancellationToken)));
     }
 
     [Fact]
     public async Task A_runner_streaming_huge_output_keeps_its_memory_flat()
     {
-        var job = await AddAsync("yes | head -c 600000000", "/tmp");
+        // It fails at the end, so that its output is kept.
+        var job = await AddAsync("yes | head -c 600000000; exit 9", "/tmp");
         await using var runner = StartRunner(job.Queue, reserveTimeout: 30);
-        await Eventually.True(async () => (await GetAsync(job)).State == JobState.Complete, TimeSpan.FromSeconds(60), "the job to complete");
+        await Eventually.True(async () => (await GetAsync(job)) is { Exited: true, ExitCode: 9 }, TimeSpan.FromSeconds(60), "the job to end");
 
         var peak = runner.PeakResidentMb();
         TestContext.Current.SendDiagnosticMessage($"runner peak RSS {peak} MB");

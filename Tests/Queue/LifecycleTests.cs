@@ -75,7 +75,7 @@ public sealed class LifecycleTests(QueueClusterFixture fixture) : IClassFixture<
         await other.ArchiveAsync(fresh, Ct);
 
         var done = (await _client.GetByCmdAsync("echo lost", "/tmp", getStd: true, cancellationToken: Ct))!;
-        Assert.Equal((JobState.Complete, "live-host", 200, "ok"), (done.State, done.Host, done.Pid, done.StdOut));
+        Assert.Equal((JobState.Complete, "live-host", 200, TimeSpan.FromSeconds(1)), (done.State, done.Host, done.Pid, done.CpuTime));
     }
 
     [Fact]
@@ -116,7 +116,10 @@ public sealed class LifecycleTests(QueueClusterFixture fixture) : IClassFixture<
         await RunSuccessfullyAsync(again.Queue, "second");
 
         var runs = await _client.GetRunsAsync("echo twice", "/tmp", getStd: true, cancellationToken: Ct);
-        Assert.Equal(["first", "second"], runs.Select(r => r.StdOut));
+        Assert.Equal(["first", "second"], runs.Select(r => r.Host));
+
+        // As in the model, output is kept for runs that failed only.
+        Assert.All(runs, r => Assert.Equal("", r.StdOut));
         Assert.All(runs, r => Assert.Equal(JobState.Complete, r.State));
         var counts = Assert.Single(await _client.GetRepGroupCountsAsync(rep, Ct));
         Assert.Equal((2, 0), (counts.Complete, counts.Incomplete));
@@ -187,11 +190,11 @@ public sealed class LifecycleTests(QueueClusterFixture fixture) : IClassFixture<
         await Eventually.True(async () => (await JobAsync("false")).State == JobState.Ready, what: "delay end");
     }
 
-    private async Task RunSuccessfullyAsync(string group, string output)
+    private async Task RunSuccessfullyAsync(string group, string host)
     {
         var job = (await _client.ReserveScheduledAsync(TimeSpan.FromSeconds(5), group, Ct))!;
-        await _client.StartedAsync(job, 1, "h", Ct);
-        await _client.EndedAsync(job, 0, 5, TimeSpan.Zero, System.Text.Encoding.UTF8.GetBytes(output), null, Ct);
+        await _client.StartedAsync(job, 1, host, Ct);
+        await _client.EndedAsync(job, 0, 5, TimeSpan.Zero, System.Text.Encoding.UTF8.GetBytes("output of " + host), null, Ct);
         await _client.ArchiveAsync(job, Ct);
     }
 

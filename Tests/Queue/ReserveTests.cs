@@ -81,10 +81,14 @@ public sealed class ReserveTests(QueueClusterFixture fixture) : IClassFixture<Qu
 
         Assert.NotNull(job);
         Assert.Equal(JobState.Reserved, job.State);
-        Assert.StartsWith(_client.ClientId + "/", job.ReservedBy);
+        Assert.Equal(_client.ClientId, job.ReservedBy);
+        Assert.False(string.IsNullOrEmpty(job.LeaseToken));
         var stored = await _client.GetByCmdAsync("echo leased", "/tmp", cancellationToken: Ct);
         Assert.Equal(JobState.Reserved, stored!.State);
-        Assert.Equal(job.ReservedBy, stored.ReservedBy);
+        Assert.Equal(_client.ClientId, stored.ReservedBy);
+
+        // Who holds the lease is public; the secret that proves it is not.
+        Assert.Null(stored.LeaseToken);
     }
 
     [Fact]
@@ -161,11 +165,16 @@ public sealed class ReserveTests(QueueClusterFixture fixture) : IClassFixture<Qu
         var endedBeforeStart = await Assert.ThrowsAsync<JobQueueException>(() => _client.EndedAsync(job, 0, 1, TimeSpan.Zero, null, null, Ct));
         var archivedBeforeRun = await Assert.ThrowsAsync<JobQueueException>(() => _client.ArchiveAsync(job, Ct));
         await _client.StartedAsync(job, 1, "h", Ct);
-        var startedTwice = await Assert.ThrowsAsync<JobQueueException>(() => _client.StartedAsync(job, 1, "h", Ct));
+
+        // The same report again is a retry whose answer was lost: accepted. Another start under the lease is not.
+        await _client.StartedAsync(job, 1, "h", Ct);
+        var startedTwice = await Assert.ThrowsAsync<JobQueueException>(() => _client.StartedAsync(job, 2, "h", Ct));
         await _client.EndedAsync(job, 1, 1, TimeSpan.Zero, null, null, Ct);
+        await _client.EndedAsync(job, 1, 1, TimeSpan.Zero, null, null, Ct);
+        var endedTwice = await Assert.ThrowsAsync<JobQueueException>(() => _client.EndedAsync(job, 0, 1, TimeSpan.Zero, null, null, Ct));
         var archivedAfterFailure = await Assert.ThrowsAsync<JobQueueException>(() => _client.ArchiveAsync(job, Ct));
 
-        Assert.All([endedBeforeStart, archivedBeforeRun, startedTwice, archivedAfterFailure], e => Assert.Equal(JobQueueErrorKind.BadJob, e.Kind));
+        Assert.All([endedBeforeStart, archivedBeforeRun, startedTwice, endedTwice, archivedAfterFailure], e => Assert.Equal(JobQueueErrorKind.BadJob, e.Kind));
         Assert.False(await _client.KickAsync([new JobRef(job.Key)], Ct) > 0, "a running job is not buried, so it cannot be kicked");
         Assert.Equal(0, await _client.DeleteAsync([new JobRef(job.Key)], Ct));
     }

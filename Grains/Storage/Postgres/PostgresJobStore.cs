@@ -136,14 +136,20 @@ public sealed class PostgresJobStore : SqlJobStore
     {
         var columns = string.Join(", ", JobRows.InsertColumns);
         var arrays = string.Join(", ", JobRows.InsertColumns.Select((c, i) => $"${i + 1}::{ArrayType(c)}"));
-        return $"INSERT INTO jq_jobs ({columns}) SELECT {columns} FROM unnest({arrays}) WITH ORDINALITY AS t({columns}, ord) ORDER BY ord ON CONFLICT (key) DO NOTHING RETURNING key, seq";
+
+        // Sequence numbers follow the input (FIFO), but rows go in by key: two managers adding overlapping batches then
+        // take the unique index's locks in one order and cannot deadlock.
+        return $"INSERT INTO jq_jobs (seq, {columns}) OVERRIDING SYSTEM VALUE " +
+            $"SELECT s, {columns} FROM (SELECT {columns}, nextval(pg_get_serial_sequence('jq_jobs', 'seq')) AS s " +
+            $"FROM (SELECT {columns} FROM unnest({arrays}) WITH ORDINALITY AS t({columns}, ord) ORDER BY ord) AS o) AS n " +
+            "ORDER BY key ON CONFLICT (key) DO NOTHING RETURNING key, seq";
     }
 
     private static string BuildUpdateSql(bool withOutput)
     {
         string[] columns = withOutput ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
         var set = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 1}"));
-        return $"UPDATE jq_jobs SET {set} WHERE key = ${columns.Length + 1} AND version = ${columns.Length + 2}";
+        return $"UPDATE jq_jobs SET {set} WHERE key = ${columns.Length + 1} AND version = ${columns.Length + 2} AND seq = ${columns.Length + 3}";
     }
 
     private static string BuildArchiveSql()
@@ -151,7 +157,7 @@ public sealed class PostgresJobStore : SqlJobStore
         var columns = JobRows.InsertColumns;
         var values = string.Join(", ", columns.Select((_, i) => $"${i + 1}"));
         var n = columns.Length;
-        return $"WITH gone AS (DELETE FROM jq_jobs WHERE key = ${n + 1} AND version = ${n + 2} RETURNING 1) " +
+        return $"WITH gone AS (DELETE FROM jq_jobs WHERE key = ${n + 1} AND version = ${n + 2} AND seq = ${n + 3} RETURNING 1) " +
             $"INSERT INTO jq_history (seq, {string.Join(", ", columns)}, archived_at) SELECT ${n + 3}, {values}, ${n + 4} FROM gone";
     }
 
@@ -244,7 +250,7 @@ public sealed class PostgresJobStore : SqlJobStore
                     string[] columns = change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
                     batch.BatchCommands.Add(Statement(
                         change.OutputChanged ? UpdateWithOutputSql : UpdateSql,
-                        [.. columns.Select(c => JobRows.Value(after, c)), key, expected]));
+                        [.. columns.Select(c => JobRows.Value(after, c)), key, expected, change.Before.Seq]));
                     break;
                 case JobChangeKind.Archive:
                     var run = change.After ?? throw new ArgumentException("an archive needs the final row", nameof(changes));
@@ -253,7 +259,7 @@ public sealed class PostgresJobStore : SqlJobStore
                         [.. JobRows.InsertColumns.Select(c => JobRows.Value(run, c)), key, expected, run.Seq, (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds()]));
                     break;
                 case JobChangeKind.Delete:
-                    batch.BatchCommands.Add(Statement("DELETE FROM jq_jobs WHERE key = $1 AND version = $2", key, expected));
+                    batch.BatchCommands.Add(Statement("DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3", key, expected, change.Before.Seq));
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(changes), change.Kind, "unknown change kind");

@@ -248,12 +248,14 @@ public sealed class SqliteJobStore : SqlJobStore
             [.. JobRows.InsertColumns, "seq", "archived_at"]);
 
         var set = string.Join(", ", JobRows.UpdateColumns.Select(c => $"{c} = @{c}"));
-        _updateJob = Command(writer, $"UPDATE jq_jobs SET {set} WHERE key = @key AND version = @expected", [.. JobRows.UpdateColumns, "key", "expected"]);
+        // Fenced on the row's incarnation (seq, new at every add) and its version: a stale writer of an archived and
+        // re-added job cannot match even when the new row's version has climbed back to the old one.
+        _updateJob = Command(writer, $"UPDATE jq_jobs SET {set} WHERE key = @key AND seq = @expected_seq AND version = @expected", [.. JobRows.UpdateColumns, "key", "expected_seq", "expected"]);
         _updateJobWithOutput = Command(
             writer,
-            $"UPDATE jq_jobs SET {set}, stdout = @stdout, stderr = @stderr WHERE key = @key AND version = @expected",
-            [.. JobRows.UpdateColumns, "stdout", "stderr", "key", "expected"]);
-        _deleteJob = Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND version = @expected", "key", "expected");
+            $"UPDATE jq_jobs SET {set}, stdout = @stdout, stderr = @stderr WHERE key = @key AND seq = @expected_seq AND version = @expected",
+            [.. JobRows.UpdateColumns, "stdout", "stderr", "key", "expected_seq", "expected"]);
+        _deleteJob = Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND seq = @expected_seq AND version = @expected", "key", "expected_seq", "expected");
         _upsertCount = Command(
             writer,
             "INSERT INTO jq_counts (rep_group, state, exit_code, fail_reason, n) VALUES (@rg, @state, @ec, @fr, @n) " +
@@ -307,6 +309,7 @@ public sealed class SqliteJobStore : SqlJobStore
                 var cmd = change.OutputChanged ? _updateJobWithOutput! : _updateJob!;
                 BindJob(cmd, transaction, after, change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns);
                 cmd.Parameters["@key"].Value = key;
+                cmd.Parameters["@expected_seq"].Value = change.Before.Seq;
                 cmd.Parameters["@expected"].Value = expected;
                 rows = cmd.ExecuteNonQuery();
                 break;
@@ -314,6 +317,7 @@ public sealed class SqliteJobStore : SqlJobStore
             case JobChangeKind.Delete:
                 _deleteJob!.Transaction = transaction;
                 _deleteJob.Parameters["@key"].Value = key;
+                _deleteJob.Parameters["@expected_seq"].Value = change.Before.Seq;
                 _deleteJob.Parameters["@expected"].Value = expected;
                 rows = _deleteJob.ExecuteNonQuery();
                 if (rows == 1 && change is { Kind: JobChangeKind.Archive, After: { } run })

@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace JobQueue.Client.Execution;
+
+/// <summary>
+/// Makes a command die with its runner, however the runner dies (kill -9 included), so that a job whose lease then
+/// expires can never run twice at once. One watcher process per runner, in a session of its own, learns the process
+/// group of each running command through a pipe; when the pipe closes because the runner is gone, it kills every
+/// group still registered. The pipe's end in the runner is close-on-exec, so commands never hold it open.
+/// </summary>
+internal sealed class OrphanGuard
+{
+    // Reads "+ PGID" and "- PGID" lines until end of input, then kills what is left.
+    private const string Script = """
+        exec >/dev/null 2>&1
+        declare -A groups
+        while read -r op id; do
+          case "$op" in
+            +) groups[$id]=1 ;;
+            -) unset "groups[$id]" ;;
+          esac
+        done
+        for id in "${!groups[@]}"; do kill -KILL -- "-$id" "$id"; done
+        """;
+
+    private static readonly Lazy<OrphanGuard?> s_instance = new(Start);
+    private readonly StreamWriter _pipe;
+    private readonly Lock _lock = new();
+
+    private OrphanGuard(StreamWriter pipe) => _pipe = pipe;
+
+    /// <summary>Watches the group led by <paramref name="leaderPid"/> until <see cref="Forget"/>.</summary>
+    public static void Watch(int leaderPid) => s_instance.Value?.Send('+', leaderPid);
+
+    /// <summary>Stops watching the group (its command ended and was cleaned up).</summary>
+    public static void Forget(int leaderPid) => s_instance.Value?.Send('-', leaderPid);
+
+    private static OrphanGuard? Start()
+    {
+        try
+        {
+            var start = new ProcessStartInfo("/usr/bin/setsid") { UseShellExecute = false, RedirectStandardInput = true };
+            start.ArgumentList.Add("bash");
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(Script);
+            var watcher = Process.Start(start)!;
+            var pipe = watcher.StandardInput;
+            pipe.AutoFlush = true;
+            return new OrphanGuard(pipe);
+        }
+        catch (Exception ex) when (ex is Win32Exception or IOException)
+        {
+            // Without setsid or bash commands still run; they just do not die with a runner that is killed.
+            return null;
+        }
+    }
+
+    private void Send(char op, int pid)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                _pipe.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{op} {pid}"));
+            }
+            catch (IOException)
+            {
+                // The watcher is gone (someone killed it); nothing more can be done from here.
+            }
+        }
+    }
+}
