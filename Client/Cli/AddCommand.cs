@@ -42,7 +42,13 @@ public static class AddCommand
     {
         if (path is null or "-")
         {
-            return JobFile.Parse(Console.In, defaults);
+            using var stdin = new StrictUtf8LineReader(Console.OpenStandardInput());
+            return JobFile.Parse(stdin, defaults);
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new FormatException($"{path} is a directory; give a file of commands");
         }
 
         if (!File.Exists(path))
@@ -50,7 +56,7 @@ public static class AddCommand
             throw new FormatException($"the file {path} does not exist");
         }
 
-        using var reader = File.OpenText(path);
+        using var reader = new StrictUtf8LineReader(File.OpenRead(path));
         return JobFile.Parse(reader, defaults);
     }
 

@@ -36,13 +36,6 @@ public sealed record JobDefaults
     public IReadOnlyList<string> EnvOverrides { get; init; } = [];
 }
 
-/// <summary>A line of a job file that cannot be added; nothing from the file is added.</summary>
-public sealed class JobFileException(int line, string problem) : Exception($"line {line}: {problem}")
-{
-    /// <summary>The 1-based line number.</summary>
-    public int Line { get; } = line;
-}
-
 /// <summary>
 /// Reads job files: one command per line, optionally followed by a tab and a JSON object of options for that line
 /// ({"rep_grp","req_grp","memory","time","cpus","override","priority","retries","cwd","env"}). Blank lines are skipped.

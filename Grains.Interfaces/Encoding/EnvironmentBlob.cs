@@ -34,8 +34,7 @@ public sealed class EnvironmentBlob
         }
 
         var raw = Encoding.UTF8.GetBytes(string.Join('\0', byName.Values));
-        var key = Convert.ToHexStringLower(SHA256.HashData(raw).AsSpan(0, 16));
-        return new EnvironmentBlob(key, Compression.Compress(raw));
+        return new EnvironmentBlob(KeyOf(raw), Compression.Compress(raw));
     }
 
     /// <summary>Decodes a compressed environment into its entries.</summary>
@@ -45,19 +44,28 @@ public sealed class EnvironmentBlob
         return raw.Length == 0 ? [] : raw.Split('\0');
     }
 
-    /// <summary>Decodes a compressed environment; false if it is corrupt.</summary>
-    public static bool TryDecode(byte[] compressed, out IReadOnlyList<string> entries)
+    /// <summary>Decodes a compressed environment stored under <paramref name="key"/>; false if it is corrupt (its content no longer hashes to its key).</summary>
+    public static bool TryDecode(string key, byte[] compressed, out IReadOnlyList<string> entries)
     {
+        entries = [];
+        byte[] raw;
         try
         {
-            entries = Decode(compressed);
-            return true;
+            raw = Compression.Decompress(compressed);
         }
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or IOException or ArgumentException)
         {
-            entries = [];
             return false;
         }
+
+        if (!string.Equals(KeyOf(raw), key, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(raw);
+        entries = text.Length == 0 ? [] : text.Split('\0');
+        return true;
     }
 
     /// <summary>The environment of the current process as "KEY=value" entries.</summary>
@@ -71,4 +79,6 @@ public sealed class EnvironmentBlob
 
         return result;
     }
+
+    private static string KeyOf(byte[] raw) => Convert.ToHexStringLower(SHA256.HashData(raw).AsSpan(0, 16));
 }

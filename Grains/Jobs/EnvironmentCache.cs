@@ -18,7 +18,7 @@ public sealed class EnvironmentCache(IJobStore store)
         }
 
         var blob = await store.GetEnvAsync(envKey, cancellationToken).ConfigureAwait(false);
-        if (blob is null || !EnvironmentBlob.TryDecode(blob, out env))
+        if (blob is null || !EnvironmentBlob.TryDecode(envKey, blob, out env))
         {
             // Missing or unreadable: the job must not silently run under someone else's environment.
             return null;

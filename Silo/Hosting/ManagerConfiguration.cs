@@ -78,7 +78,23 @@ public sealed class ManagerConfiguration
     }
 
     /// <summary>The first problem with the settings, or null.</summary>
-    public string? Validate() => _problem ?? Manager.Validate() ?? Storage.Validate();
+    public string? Validate() => _problem ?? Manager.Validate() ?? Storage.Validate() ?? ValidateQueue();
+
+    private string? ValidateQueue()
+    {
+        var queue = new JobQueueOptions();
+        try
+        {
+            ConfigureQueue(queue);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return $"a Queue setting cannot be read: {ex.Message}";
+        }
+
+        var result = new JobQueueOptionsValidator().Validate(null, queue);
+        return result.Failed ? string.Join("; ", result.Failures) : null;
+    }
 
     /// <summary>Applies the "Queue" section to the queue's options.</summary>
     public void ConfigureQueue(JobQueueOptions options) => Configuration.GetSection("Queue").Bind(options);

@@ -9,6 +9,7 @@ namespace JobQueue.Tests.Execution;
 public sealed class ExecuteTests(RealTimeClusterFixture fixture) : IClassFixture<RealTimeClusterFixture>
 {
     private readonly JobQueueClient _client = fixture.Client;
+    private readonly ExecutionHarness _harness = new(fixture.Client);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -172,32 +173,11 @@ public sealed class ExecuteTests(RealTimeClusterFixture fixture) : IClassFixture
         Assert.Equal((100, TimeSpan.FromMinutes(30)), (larger.RamMb, larger.Time));
     }
 
-    private static JobSpec Spec(string cmd, int retries = 3, int ramMb = 0) => new()
-    {
-        // A comment makes each command (and so each job key) unique to its test.
-        Cmd = $"{cmd} # {Guid.NewGuid():N}",
-        Cwd = "/tmp",
-        RepGroup = Jobs.Unique("exec"),
-        ReqGroup = Jobs.Unique("exec-req"),
-        Retries = retries,
+    private static JobSpec Spec(string cmd, int retries = 3, int ramMb = 0) => ExecutionHarness.Spec(cmd, retries, ramMb);
 
-        // A memory size of its own gives each job a queue of its own.
-        RamMb = ramMb == 0 ? Jobs.UniqueRam() : ramMb,
-    };
+    private Task<Job> AddAsync(JobSpec spec) => _harness.AddAsync(spec);
 
-    private async Task<Job> AddAsync(JobSpec spec)
-    {
-        Assert.Equal(new AddResult(1, 0), await _client.AddAsync([spec], Ct));
-        return (await _client.GetByCmdAsync(spec.Cmd, spec.Cwd, cancellationToken: Ct))!;
-    }
+    private Task<Job> GetAsync(Job job, bool getStd = false, bool getEnv = false) => _harness.GetAsync(job, getStd, getEnv);
 
-    private async Task<Job> GetAsync(Job job, bool getStd = false, bool getEnv = false) =>
-        (await _client.GetByCmdAsync(job.Cmd, job.Cwd, getStd, getEnv, Ct))!;
-
-    private async Task<ExecutionResult> ReserveAndExecuteAsync(string queue, ExecuteOptions? options = null)
-    {
-        var job = await _client.ReserveScheduledAsync(TimeSpan.FromSeconds(10), queue, Ct);
-        Assert.NotNull(job);
-        return await _client.ExecuteAsync(job, "bash", options, Ct);
-    }
+    private Task<ExecutionResult> ReserveAndExecuteAsync(string queue, ExecuteOptions? options = null) => _harness.ReserveAndExecuteAsync(queue, options);
 }

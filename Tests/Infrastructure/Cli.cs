@@ -19,7 +19,27 @@ public sealed class CliRunner(string home)
     }
 
     /// <summary>Starts the command without waiting for it.</summary>
+    public Process StartWithBytes(byte[] stdin, params string[] args)
+    {
+        var process = Launch(args);
+        process.StandardInput.BaseStream.Write(stdin);
+        process.StandardInput.Close();
+        return process;
+    }
+
     public Process Start(string? stdin, params string[] args)
+    {
+        var process = Launch(args);
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        return process;
+    }
+
+    private Process Launch(string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,14 +56,7 @@ public sealed class CliRunner(string home)
         }
 
         start.Environment["JOBQUEUE_HOME"] = Home;
-        var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-        }
-
-        process.StandardInput.Close();
-        return process;
+        return Process.Start(start)!;
     }
 
     /// <summary>Runs the command to its end.</summary>

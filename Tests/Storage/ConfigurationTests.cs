@@ -47,6 +47,26 @@ public sealed class ConfigurationTests : IDisposable
         AssertOneLineError(manager, "deployment is \"staging\"");
     }
 
+    [Theory]
+    [InlineData("SweepInterval", "00:00:00", "Queue:SweepInterval is 00:00:00; it must be more than zero")]
+    [InlineData("ReadyBufferSize", "0", "Queue:ReadyBufferSize is 0; it must be at least 1")]
+    [InlineData("TimeToRelease", "00:00:01", "Queue:TimeToRelease is 00:00:01; leases shorter than 2 s cannot be touched in time")]
+    public async Task Bad_queue_settings_are_named(string setting, string value, string expected)
+    {
+        var manager = await ManagerProcess.RunToExitAsync(_home.Path, $"--Queue:{setting}", value);
+
+        AssertOneLineError(manager, expected);
+    }
+
+    [Fact]
+    public async Task A_connection_string_file_that_cannot_be_read_is_named()
+    {
+        var missing = Path.Combine(_home.Path, "no-such-secret");
+        var manager = await ManagerProcess.RunToExitAsync(_home.Path, "--Storage:Provider", "postgres", "--Storage:ConnectionStringFile", missing);
+
+        AssertOneLineError(manager, $"Storage:ConnectionStringFile {missing} cannot be read");
+    }
+
     private static void AssertOneLineError(ManagerProcess manager, string expected)
     {
         Assert.Equal(1, manager.ExitCode);

@@ -78,6 +78,54 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stale_writer_of_an_archived_job_cannot_touch_the_job_added_again_even_at_the_same_version()
+    {
+        var first = (await InsertAsync(Job("again"))).Jobs.Single();
+        var running = first with { Version = 2, State = JobState.Running, ReservedBy = "old/1", DueAt = Now };
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(first, running, JobChangeKind.Update)));
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(running, running with { Version = 3, State = JobState.Complete, ReservedBy = null }, JobChangeKind.Archive)));
+        var second = (await InsertAsync(Job("again"))).Jobs.Single();
+        var reserved = second with { Version = 2, State = JobState.Reserved, ReservedBy = "new/2", DueAt = Now };
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(second, reserved, JobChangeKind.Update)));
+
+        // The old run's writer still holds version 2, which the new row has reached too.
+        var stale = await Writer.WriteAsync(new JobChange(running, running with { Version = 3, State = JobState.Buried, ReservedBy = null }, JobChangeKind.Update));
+        var staleDelete = await Writer.WriteAsync(new JobChange(running, null, JobChangeKind.Delete));
+
+        Assert.IsType<VersionConflict>(stale);
+        Assert.IsType<VersionConflict>(staleDelete);
+        var read = await Store.GetJobAsync(first.Key, Ct);
+        Assert.Equal((JobState.Reserved, "new/2", second.Seq), (read!.State, read.ReservedBy, read.Seq));
+    }
+
+    [Fact]
+    public async Task Two_managers_adding_overlapping_batches_at_once_neither_deadlock_nor_miscount()
+    {
+        await using var other = await OpenAgainAsync();
+        var otherWriter = new StoreWriter(other, NullLogger<StoreWriter>.Instance);
+        otherWriter.Start();
+        try
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                var rep = $"overlap{round}";
+                var jobs = Enumerable.Range(0, 200).Select(i => Job($"overlap {round} {i}") with { RepGroup = rep }).ToArray();
+                var forward = Writer.WriteAsync(new InsertJobs(jobs, new Dictionary<string, byte[]>()));
+                var backward = otherWriter.WriteAsync(new InsertJobs([.. jobs.Reverse()], new Dictionary<string, byte[]>()));
+                var results = (await Task.WhenAll(forward, backward)).Cast<Inserted>().ToArray();
+
+                Assert.Equal(200, results.Sum(r => r.Jobs.Count));
+                Assert.Equal(200, results.Sum(r => r.Existed));
+                Assert.Equal(200, await CountAsync(rep, JobState.Ready));
+            }
+        }
+        finally
+        {
+            await otherWriter.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Archive_moves_the_run_to_history_and_frees_the_key()
     {
         var job = (await InsertAsync(Job("archived"))).Jobs.Single();
@@ -201,6 +249,9 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     protected abstract Task<IJobStore> CreateStoreAsync();
 
+    /// <summary>A second store on the same database, as a second manager of a cluster has (initialized).</summary>
+    protected abstract Task<IJobStore> OpenAgainAsync();
+
     private static JobRecord Job(string cmd, int priority = 0, string queue = "q1") => new()
     {
         Key = JobKey.For("/tmp", cmd),
@@ -239,6 +290,13 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
     protected override Task<IJobStore> CreateStoreAsync() =>
         Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_directory.Path, "store.db")));
+
+    protected override async Task<IJobStore> OpenAgainAsync()
+    {
+        var store = new SqliteJobStore(Path.Combine(_directory.Path, "store.db"));
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return store;
+    }
 }
 
 public sealed class PostgresStoreContractTests : StoreContractTests
@@ -258,5 +316,12 @@ public sealed class PostgresStoreContractTests : StoreContractTests
     {
         _database = await PostgresDatabase.CreateAsync();
         return new PostgresJobStore(_database.ConnectionString);
+    }
+
+    protected override async Task<IJobStore> OpenAgainAsync()
+    {
+        var store = new PostgresJobStore(_database!.ConnectionString);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return store;
     }
 }
