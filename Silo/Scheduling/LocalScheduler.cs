@@ -139,7 +139,12 @@ public sealed partial class LocalScheduler(
             return;
         }
 
-        if (!Spawning || _runnerCmd is null)
+        // In a cluster another manager's machine may run what this one cannot: only what fits none is impossible.
+        // A manager that starts no runners offers nothing, but says so, so that the view can be complete.
+        var spawning = Spawning && _runnerCmd is not null;
+        var cluster = await grains.GetGrain<IClusterCapacityGrain>(0)
+            .Offer($"{identity.Host}:{identity.GatewayPort}", spawning ? new MachineSize(MaxRamMb, MaxCores) : new MachineSize(0, 0)).ConfigureAwait(false);
+        if (!spawning)
         {
             return;
         }
@@ -156,7 +161,11 @@ public sealed partial class LocalScheduler(
 
             if (ramMb > MaxRamMb || cores > MaxCores)
             {
-                await BuryImpossibleAsync(queue, cancellationToken).ConfigureAwait(false);
+                if (cluster.Impossible(ramMb, cores))
+                {
+                    await BuryImpossibleAsync(queue, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
