@@ -48,6 +48,26 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         Assert.Equal("postgres", stats.ServerInfo.Storage);
     }
 
+    [Fact]
+    public async Task A_manager_that_joins_during_a_drain_drains_too()
+    {
+        await using var first = await StartSiloAsync("one");
+        await using var viaFirst = await first.ConnectAsync();
+        await viaFirst.AddAsync([Jobs.Spec("echo running", "drain"), Jobs.Spec("echo waiting", "drain")], Ct);
+
+        // A job still running keeps the drain from completing.
+        var running = (await viaFirst.ReserveAsync(TimeSpan.FromSeconds(20), Ct))!;
+        await viaFirst.StartedAsync(running, 1, "h", Ct);
+        await viaFirst.DrainServerAsync(Ct);
+
+        await using var second = await StartSiloAsync("two");
+        await using var viaSecond = await second.ConnectAsync();
+
+        Assert.Equal(ServerModes.Draining, (await viaSecond.GetServerInfoAsync(Ct)).Mode);
+        Assert.Null(await viaSecond.ReserveAsync(TimeSpan.FromSeconds(2), Ct));
+        Assert.Equal(JobState.Ready, (await viaSecond.GetByCmdAsync("echo waiting", "/tmp", cancellationToken: Ct))!.State);
+    }
+
     private static async Task RunOneAsync(JobQueueClient client)
     {
         var job = await client.ReserveAsync(TimeSpan.FromSeconds(20), Ct);
