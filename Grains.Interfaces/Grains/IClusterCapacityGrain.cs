@@ -7,7 +7,7 @@ namespace JobQueue.Grains;
 [Alias("JobQueue.Grains.IClusterCapacityGrain")]
 public interface IClusterCapacityGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records what <paramref name="manager"/> offers; returns what every manager heard from lately offers.</summary>
+    /// <summary>Records what <paramref name="manager"/> (its gateway, "host:port") offers; returns what every manager heard from lately offers.</summary>
     [Alias("Offer")]
     Task<CapacityView> Offer(string manager, MachineSize size);
 }

@@ -25,6 +25,6 @@ public sealed class ClusterCapacityGrain(TimeProvider time) : Grain, IClusterCap
         }
 
         var members = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true);
-        return new CapacityView([.. _offers.Values.Select(o => o.Size)], _offers.Count >= members.Count);
+        return new CapacityView([.. _offers.Values.Select(o => o.Size)], _offers.Count >= members.Count, [.. _offers.Keys]);
     }
 }

@@ -32,6 +32,7 @@ public sealed partial class LocalScheduler(
     private readonly ManagerOptions _options = configuration.Manager;
     private readonly string? _runnerCmd = string.IsNullOrWhiteSpace(configuration.Manager.RunnerCmd) ? RunnerCommandLine.Default() : configuration.Manager.RunnerCmd;
     private bool _spawnFailed;
+    private string? _gateways;
 
     /// <summary>Cores runners may hold.</summary>
     public int MaxCores { get; } = configuration.Manager.MaxCores > 0 ? configuration.Manager.MaxCores : Environment.ProcessorCount;
@@ -40,6 +41,8 @@ public sealed partial class LocalScheduler(
     public int MaxRamMb { get; } = configuration.Manager.MaxRamMb > 0 ? configuration.Manager.MaxRamMb : TotalMemoryMb();
 
     private bool Spawning => _options.Scheduler == "local";
+
+    private string OwnGateway => $"{identity.Host}:{identity.GatewayPort}";
 
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -143,7 +146,10 @@ public sealed partial class LocalScheduler(
         // A manager that starts no runners offers nothing, but says so, so that the view can be complete.
         var spawning = Spawning && _runnerCmd is not null;
         var cluster = await grains.GetGrain<IClusterCapacityGrain>(0)
-            .Offer($"{identity.Host}:{identity.GatewayPort}", spawning ? new MachineSize(MaxRamMb, MaxCores) : new MachineSize(0, 0)).ConfigureAwait(false);
+            .Offer(OwnGateway, spawning ? new MachineSize(MaxRamMb, MaxCores) : new MachineSize(0, 0)).ConfigureAwait(false);
+
+        // Runners connect here first and fall back on the cluster's other managers if this one dies.
+        _gateways = string.Join(',', cluster.Gateways.Where(g => g != OwnGateway).Prepend(OwnGateway));
         if (!spawning)
         {
             return;
@@ -214,7 +220,7 @@ public sealed partial class LocalScheduler(
             JobQueueDefaults.QueueName,
             queue,
             _options.Deployment,
-            $"{identity.Host}:{identity.GatewayPort}",
+            _gateways ?? OwnGateway,
             _options.RunnerReserveTimeout,
             0);
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
