@@ -1,3 +1,3 @@
-using JobQueue.Client.Cli;
+using JobQueue.Runner;
 
 return await RunnerCommand.InvokeAsync(RunnerCommand.CreateRoot(), args);

@@ -58,18 +58,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            if (options.PostgresConnectionString is { } pg)
-            {
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = pg;
-                });
-            }
-            else
-            {
-                client.UseStaticClustering([.. options.Gateways]);
-            }
+            client.UseStaticClustering([.. options.Gateways]);
         });
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -84,7 +73,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            var where = options.PostgresConnectionString is null ? string.Join(",", options.Gateways) : "the cluster's PostgreSQL membership table";
+            var where = string.Join(",", options.Gateways);
             throw new JobQueueException(JobQueueErrorKind.NoServer, "Connect", detail: $"no manager answered at {where}: {ex.Message}", inner: ex);
         }
     }

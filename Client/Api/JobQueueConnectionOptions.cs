@@ -3,7 +3,7 @@ using System.Net;
 
 namespace JobQueue.Client;
 
-/// <summary>How a client finds the manager: gateway addresses (embedded or any silo) or the cluster's PostgreSQL membership table.</summary>
+/// <summary>How a client finds the manager: gateway addresses (the embedded manager, or any managers of a cluster).</summary>
 public sealed class JobQueueConnectionOptions
 {
     /// <summary>The Orleans service id shared by silos and clients. Default: "jobqueue".</summary>
@@ -12,11 +12,9 @@ public sealed class JobQueueConnectionOptions
     /// <summary>The Orleans cluster id shared by silos and clients. Default: "jobqueue".</summary>
     public string ClusterId { get; set; } = "jobqueue";
 
-    /// <summary>Gateways to connect to (host:port); used unless <see cref="PostgresConnectionString"/> is set.</summary>
+    /// <summary>Gateways to connect to (host:port): any manager of the cluster; the client fails over between them.</summary>
     public IList<IPEndPoint> Gateways { get; } = [];
 
-    /// <summary>Find the gateways in the cluster's PostgreSQL membership table instead of a fixed list.</summary>
-    public string? PostgresConnectionString { get; set; }
 
     /// <summary>How long to keep trying to reach the manager before giving up. Default: 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -44,7 +42,7 @@ public sealed class JobQueueConnectionOptions
     }
 
     /// <summary>The options that reach the manager described by a manager file.</summary>
-    public static JobQueueConnectionOptions For(JobQueue.Silo.Hosting.ManagerInfo manager)
+    public static JobQueueConnectionOptions For(JobQueue.Home.ManagerInfo manager)
     {
         ArgumentNullException.ThrowIfNull(manager);
         var options = new JobQueueConnectionOptions { ClusterId = manager.ClusterId, ServiceId = manager.ServiceId };

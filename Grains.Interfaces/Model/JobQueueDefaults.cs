@@ -37,6 +37,9 @@ public static class JobQueueDefaults
     /// <summary>How much of the start and of the end of stdout and stderr is kept (4 KiB each).</summary>
     public const int OutputKeepBytes = 4096;
 
+    /// <summary>The most output bytes of one stream a report may carry: head, omission marker and tail.</summary>
+    public const int MaxReportedOutputBytes = (2 * OutputKeepBytes) + 64;
+
     /// <summary>The largest priority and retry count.</summary>
     public const int MaxByteValue = 255;
 

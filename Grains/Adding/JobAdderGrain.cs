@@ -16,7 +16,7 @@ public sealed partial class JobAdderGrain(
     StoreWriter writer,
     ResourceAdvisor advisor,
     IOptions<JobQueueOptions> options,
-    Server.ServerMode mode,
+    Manager.ServerMode mode,
     TimeProvider time,
     ILogger<JobAdderGrain> logger) : Grain, IJobAdderGrain
 {

@@ -1,6 +1,6 @@
 using JobQueue.Grains.Jobs;
 using JobQueue.Grains.Learning;
-using JobQueue.Grains.Server;
+using JobQueue.Grains.Manager;
 using JobQueue.Grains.Storage;
 using JobQueue.Grains.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using JobQueue.Grains.Server;
+using JobQueue.Grains.Manager;
 using JobQueue.Grains.Storage;
 using JobQueue.Grains.Storage.Sqlite;
 using Microsoft.Extensions.Hosting;

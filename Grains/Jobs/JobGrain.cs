@@ -127,6 +127,12 @@ public sealed partial class JobGrain(
             throw Error(JobQueueErrorKind.BadRequest, "Ended", "PeakRamMb and CpuTime must not be negative");
         }
 
+        if (report.StdOut?.Length > JobQueueDefaults.MaxReportedOutputBytes || report.StdErr?.Length > JobQueueDefaults.MaxReportedOutputBytes)
+        {
+            // Clients keep only the head and tail of output (JobQueueClient does); anything longer is not a report.
+            throw Error(JobQueueErrorKind.BadRequest, "Ended", $"StdOut and StdErr must be at most {JobQueueDefaults.MaxReportedOutputBytes} bytes (the head and tail of the output)");
+        }
+
         var now = time.GetUtcNow();
         var after = row with
         {

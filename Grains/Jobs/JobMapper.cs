@@ -53,7 +53,7 @@ public static class JobMapper
 
     /// <summary>Compresses output for storage, keeping only its head and tail.</summary>
     public static byte[]? StoreOutput(byte[]? output) =>
-        output is null || output.Length == 0 ? null : Compression.Compress(HeadTailBuffer.Truncate(output));
+        output is null || output.Length == 0 ? null : Compression.Compress(output);
 
     private static string Text(byte[]? compressed) =>
         compressed is null ? "" : Encoding.UTF8.GetString(Compression.Decompress(compressed));

@@ -1,4 +1,4 @@
-using JobQueue.Grains.Server;
+using JobQueue.Grains.Manager;
 using JobQueue.Grains.Storage;
 using Microsoft.Extensions.Options;
 

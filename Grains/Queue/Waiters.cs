@@ -1,4 +1,4 @@
-using JobQueue.Grains.Server;
+using JobQueue.Grains.Manager;
 
 namespace JobQueue.Grains.Queue;
 

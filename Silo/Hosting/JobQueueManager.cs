@@ -1,7 +1,8 @@
 using System.Net;
 using JobQueue.Grains.Hosting;
-using JobQueue.Grains.Server;
+using JobQueue.Grains.Manager;
 using JobQueue.Grains.Storage;
+using JobQueue.Home;
 using JobQueue.Silo.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

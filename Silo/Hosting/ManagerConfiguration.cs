@@ -1,5 +1,6 @@
 using JobQueue.Grains;
 using JobQueue.Grains.Storage;
+using JobQueue.Home;
 using Microsoft.Extensions.Configuration;
 
 namespace JobQueue.Silo.Hosting;

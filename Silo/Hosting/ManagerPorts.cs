@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using JobQueue.Grains.Storage;
+using JobQueue.Home;
 
 namespace JobQueue.Silo.Hosting;
 

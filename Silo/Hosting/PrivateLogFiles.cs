@@ -1,5 +1,5 @@
 using System.Text;
-using JobQueue.Grains.Storage;
+using JobQueue.Home;
 using Serilog.Sinks.File;
 
 namespace JobQueue.Silo.Hosting;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using JobQueue.Grains;
-using JobQueue.Grains.Server;
+using JobQueue.Grains.Manager;
 using JobQueue.Grains.Storage;
 using JobQueue.Silo.Hosting;
 using Microsoft.Extensions.Hosting;

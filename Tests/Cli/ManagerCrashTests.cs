@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using JobQueue.Silo.Hosting;
+using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Cli;

@@ -1,4 +1,4 @@
-using JobQueue.Silo.Hosting;
+using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Execution;

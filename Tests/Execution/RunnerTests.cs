@@ -1,3 +1,4 @@
+using JobQueue.Client.Execution;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Execution;

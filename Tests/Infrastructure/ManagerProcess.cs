@@ -1,4 +1,4 @@
-using JobQueue.Silo.Hosting;
+using JobQueue.Home;
 
 namespace JobQueue.Tests.Infrastructure;
 

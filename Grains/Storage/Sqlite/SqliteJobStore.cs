@@ -1,4 +1,5 @@
 using System.Data.Common;
+using JobQueue.Home;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Grains.Storage.Sqlite;

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using JobQueue.Grains.Storage;
+using JobQueue.Silo.Hosting;
+
+namespace JobQueue.Cli.Bench;
+
+/// <summary>A manager in this process on a temporary store (SQLite file or a PostgreSQL database), with a client.</summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly string _home;
+    private readonly string _store;
+    private readonly string? _connection;
+    private RunningManager? _manager;
+
+    private BenchHost(string home, string store, string? connection)
+    {
+        _home = home;
+        _store = store;
+        _connection = connection;
+    }
+
+    public JobQueueClient Client { get; private set; } = null!;
+
+    public static async Task<BenchHost> StartAsync(string store, string? connection, CancellationToken cancellationToken)
+    {
+        var home = Path.Combine(Path.GetTempPath(), $"jobqueue-bench-{Guid.NewGuid():N}");
+        var host = new BenchHost(home, store, connection);
+        await host.StartManagerAsync(Deployments.Development, cancellationToken).ConfigureAwait(false);
+        return host;
+    }
+
+    /// <summary>Stops the manager and starts a new one on the same store; returns when it answers.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await StopManagerAsync().ConfigureAwait(false);
+        await StartManagerAsync(Deployments.Production, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Proportional memory of this process (manager and client together), in MB.</summary>
+    public static long ProcessPssMb() => ProcessTree.PssMb([Environment.ProcessId]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopManagerAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+
+    private async Task StartManagerAsync(string deployment, CancellationToken cancellationToken)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Manager:Home"] = _home,
+            ["Manager:Scheduler"] = "none",
+            ["Manager:Deployment"] = deployment,
+            ["Manager:LogToConsole"] = Environment.GetEnvironmentVariable("JOBQUEUE_BENCH_LOG") ?? "false",
+            ["Manager:WebPort"] = "-1",
+            ["Storage:Provider"] = _store,
+            ["Storage:ConnectionString"] = _connection,
+            ["Storage:BackupInterval"] = "00:00:00",
+            ["Storage:DbFileBackup"] = "",
+        };
+        _manager = await JobQueueManager.StartAsync(ManagerConfiguration.Load([], overrides), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StopManagerAsync()
+    {
+        if (Client is not null)
+        {
+            await Client.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_manager is not null)
+        {
+            await _manager.DisposeAsync().ConfigureAwait(false);
+            _manager = null;
+        }
+    }
+}
+
+/// <summary>One measured figure, printed as a JSON line.</summary>
+internal sealed record Figure(string Name, double Value, string Unit, long Jobs)
+{
+    /// <summary>What the same run measured to compare with (e.g. the same operation on an empty queue).</summary>
+    public double? Baseline { get; init; }
+
+    /// <summary>What the baseline is.</summary>
+    public string? BaselineName { get; init; }
+
+    /// <summary>Value divided by baseline.</summary>
+    public double? Ratio => Baseline is > 0 ? Math.Round(Value / Baseline.Value, 3) : null;
+
+    /// <summary>The target from the issues, where there is one.</summary>
+    public double? Target { get; init; }
+
+    /// <summary>Whether the value meets the target (lower is better for times and memory, higher for rates).</summary>
+    public bool? MeetsTarget => Target is null ? null : Unit.EndsWith("/s", StringComparison.Ordinal) ? Value >= Target : Value <= Target;
+
+    public string Store { get; init; } = "";
+
+    public void Print() => Console.Out.WriteLine(JsonSerializer.Serialize(this, Cli.Json));
+}
+
+/// <summary>Timing helpers.</summary>
+internal static class Measure
+{
+    public static async Task<TimeSpan> TimeAsync(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await action().ConfigureAwait(false);
+        return watch.Elapsed;
+    }
+
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return Percentile(sorted, 0.5);
+    }
+}

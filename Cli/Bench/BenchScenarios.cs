@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using JobQueue.Grains.Storage;
+using JobQueue.Grains.Storage.Postgres;
+using JobQueue.Grains.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JobQueue.Cli.Bench;
+
+/// <summary>The benchmarks: each prints its figures next to a baseline measured in the same run.</summary>
+internal static class BenchScenarios
+{
+    private const int Chunk = 10_000;
+    private static readonly IReadOnlyList<string> Env = ["PATH=/usr/bin:/bin"];
+
+    /// <summary>Durable add throughput in one request, against the bare store's insert rate.</summary>
+    public static async Task AddAsync(string store, string? connection, int jobs, CancellationToken cancellationToken)
+    {
+        var baseline = await StoreInsertRateAsync(store, connection, jobs, cancellationToken).ConfigureAwait(false);
+        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false);
+        var specs = Specs("bench-add", 100, 0, jobs).ToList();
+        var elapsed = await Measure.TimeAsync(() => host.Client.AddAsync(specs, cancellationToken)).ConfigureAwait(false);
+        new Figure("add_throughput", Math.Round(jobs / elapsed.TotalSeconds), "jobs/s", jobs)
+        {
+            Store = store,
+            Target = 20_000,
+            Baseline = Math.Round(baseline),
+            BaselineName = "store_insert_throughput",
+        }.Print();
+    }
+
+    /// <summary>reserve, started, ended, archive cycles per second with no-op work, many clients against one.</summary>
+    public static async Task CycleAsync(string store, string? connection, int jobs, int clients, CancellationToken cancellationToken)
+    {
+        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false);
+        var single = await CycleRateAsync(host, "bench-cycle-1", Math.Max(100, jobs / 10), 1, cancellationToken).ConfigureAwait(false);
+        var many = await CycleRateAsync(host, "bench-cycle-n", jobs, clients, cancellationToken).ConfigureAwait(false);
+        new Figure("cycle_throughput", Math.Round(many), "cycles/s", jobs)
+        {
+            Store = store,
+            Baseline = Math.Round(single),
+            BaselineName = "cycle_throughput_one_client",
+        }.Print();
+    }
+
+    /// <summary>The figures at a million jobs, each against the same figure on a nearly empty queue.</summary>
+    public static async Task ScaleAsync(string store, string? connection, int jobs, CancellationToken cancellationToken)
+    {
+        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false);
+        var client = host.Client;
+
+        // Baselines on a nearly empty queue.
+        await client.AddAsync(Specs("bench-small", 200, 0, 2000), cancellationToken).ConfigureAwait(false);
+        var smallReserve = await ReserveLatenciesAsync(client, SchedulerGroup.For(200, JobQueueDefaults.Time, 1), 500, cancellationToken).ConfigureAwait(false);
+        var emptyStatus = await StatusTimeAsync(client, cancellationToken).ConfigureAwait(false);
+        var emptyMemory = BenchHost.ProcessPssMb();
+        var emptyRestart = await RestartToFirstReservationAsync(host, SchedulerGroup.For(200, JobQueueDefaults.Time, 1), cancellationToken).ConfigureAwait(false);
+        client = host.Client;
+
+        // Fill the queue.
+        var fill = Stopwatch.StartNew();
+        for (var start = 0; start < jobs; start += Chunk)
+        {
+            await client.AddAsync(Specs("bench-large", 100, start, Math.Min(Chunk, jobs - start)).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
+        fill.Stop();
+        Print("fill_add_throughput", Math.Round(jobs / fill.Elapsed.TotalSeconds), "jobs/s", null, null, null);
+
+        var group = SchedulerGroup.For(100, JobQueueDefaults.Time, 1);
+        var largeReserve = await ReserveLatenciesAsync(client, group, 1000, cancellationToken).ConfigureAwait(false);
+        Print("reserve_latency_p50", largeReserve.P50, "ms", null, smallReserve.P50, "reserve_latency_p50_at_2000_jobs");
+        Print("reserve_latency_p99", largeReserve.P99, "ms", 5, smallReserve.P99, "reserve_latency_p99_at_2000_jobs");
+        var (largeAdd, emptyAdd) = await AddThousandAsync(client, cancellationToken).ConfigureAwait(false);
+        Print("add_1000_to_large_rep_group", largeAdd, "ms", null, emptyAdd, "add_1000_to_empty_rep_group");
+        Print("status_summary", await StatusTimeAsync(client, cancellationToken).ConfigureAwait(false), "ms", 200, emptyStatus, "status_summary_at_2000_jobs");
+        Print("process_memory", BenchHost.ProcessPssMb(), "MB", 2048, emptyMemory, "process_memory_at_2000_jobs");
+        Print("restart_to_first_reservation", await RestartToFirstReservationAsync(host, group, cancellationToken).ConfigureAwait(false), "s", 10, emptyRestart, "restart_to_first_reservation_at_2000_jobs");
+
+        void Print(string name, double value, string unit, double? target, double? baseline, string? baselineName) =>
+            new Figure(name, Math.Round(value, 3), unit, jobs) { Store = store, Target = target, Baseline = baseline is null ? null : Math.Round(baseline.Value, 3), BaselineName = baselineName }.Print();
+    }
+
+    private static IEnumerable<JobSpec> Specs(string repGroup, int ramMb, int start, int count) =>
+        Enumerable.Range(start, count).Select(i => new JobSpec
+        {
+            Cmd = $"true {repGroup} {i}",
+            Cwd = "/tmp",
+            RepGroup = repGroup,
+            ReqGroup = "bench",
+            RamMb = ramMb,
+            Time = JobQueueDefaults.Time,
+            Override = 2,
+            Env = Env,
+        });
+
+    private static async Task<double> StoreInsertRateAsync(string store, string? connection, int jobs, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"jobqueue-bench-store-{Guid.NewGuid():N}");
+        IJobStore raw = store == JobStoreProviders.Postgres
+            ? new PostgresJobStore(connection!, Deployments.Development)
+            : new SqliteJobStore(Path.Combine(directory, "store.db"));
+        try
+        {
+            await raw.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await using var writer = new StoreWriter(raw, NullLogger<StoreWriter>.Instance);
+            writer.Start();
+            var env = EnvironmentBlob.Encode(Env);
+            var records = Specs("bench-store", 100, 0, jobs).Select(s => new JobRecord
+            {
+                Key = s.Key,
+                Version = 1,
+                Cmd = s.Cmd,
+                Cwd = s.Cwd,
+                RepGroup = s.RepGroup,
+                ReqGroup = "bench",
+                RamMb = 100,
+                Time = JobQueueDefaults.Time,
+                Cores = 1,
+                EnvKey = env.Key,
+                Queue = "100:60:1",
+                State = JobState.Ready,
+                UntilBuried = 4,
+                AddedAt = DateTimeOffset.UtcNow,
+            }).ToList();
+            var watch = Stopwatch.StartNew();
+            foreach (var chunk in records.Chunk(Chunk))
+            {
+                await writer.WriteAsync(new InsertJobs(chunk, new Dictionary<string, byte[]> { [env.Key] = env.Compressed })).ConfigureAwait(false);
+            }
+
+            return jobs / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await raw.DisposeAsync().ConfigureAwait(false);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<double> CycleRateAsync(BenchHost host, string repGroup, int jobs, int clients, CancellationToken cancellationToken)
+    {
+        var ram = 300 + clients;
+        await host.Client.AddAsync(Specs(repGroup, ram, 0, jobs), cancellationToken).ConfigureAwait(false);
+        var group = SchedulerGroup.For(ram, JobQueueDefaults.Time, 1);
+        var workers = Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity()).ToList();
+        var remaining = jobs;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(workers.Select(async worker =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                var job = await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("the queue ran dry");
+                await worker.StartedAsync(job, Environment.ProcessId, "bench", cancellationToken).ConfigureAwait(false);
+                await worker.EndedAsync(job, 0, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
+                await worker.ArchiveAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+        return jobs / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double P50, double P99)> ReserveLatenciesAsync(JobQueueClient client, string group, int count, CancellationToken cancellationToken)
+    {
+        var latencies = new List<double>(count);
+        var reserved = new List<Job>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var job = await client.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("the queue ran dry");
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            reserved.Add(job);
+        }
+
+        // Put them back so the queue is as it was.
+        await Task.WhenAll(reserved.Select(j => client.ReleaseAsync(j, "", TimeSpan.Zero, cancellationToken))).ConfigureAwait(false);
+        latencies.Sort();
+        return (Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99));
+    }
+
+    private static async Task<double> StatusTimeAsync(JobQueueClient client, CancellationToken cancellationToken)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            times.Add((await Measure.TimeAsync(async () =>
+            {
+                await client.GetServerStatsAsync(cancellationToken).ConfigureAwait(false);
+                await client.GetRepGroupCountsAsync(null, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false)).TotalMilliseconds);
+        }
+
+        return Measure.Median(times);
+    }
+
+    /// <summary>Median times to add 1,000 jobs to the large rep group and to a new one, in alternating rounds on the same store.</summary>
+    private static async Task<(double Large, double Empty)> AddThousandAsync(JobQueueClient client, CancellationToken cancellationToken)
+    {
+        var large = new List<double>();
+        var empty = new List<double>();
+        for (var round = 0; round < 7; round++)
+        {
+            large.Add(await TimeAddAsync("bench-large").ConfigureAwait(false));
+            empty.Add(await TimeAddAsync($"bench-fresh-{round}").ConfigureAwait(false));
+        }
+
+        return (Measure.Median(large), Measure.Median(empty));
+
+        async Task<double> TimeAddAsync(string repGroup)
+        {
+            var specs = Specs(repGroup, 100, 0, 1000).Select(s => s with { Cmd = $"{s.Cmd} {Guid.NewGuid():N}" }).ToList();
+            return (await Measure.TimeAsync(() => client.AddAsync(specs, cancellationToken)).ConfigureAwait(false)).TotalMilliseconds;
+        }
+    }
+
+    private static async Task<double> RestartToFirstReservationAsync(BenchHost host, string group, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        await host.RestartAsync(cancellationToken).ConfigureAwait(false);
+        var job = await host.Client.ReserveScheduledAsync(TimeSpan.FromSeconds(60), group, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("no job after the restart");
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await host.Client.ReleaseAsync(job, "", TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        return elapsed;
+    }
+}

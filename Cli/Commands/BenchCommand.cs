@@ -1,0 +1,51 @@
+using System.CommandLine;
+using JobQueue.Cli.Bench;
+using JobQueue.Grains.Storage;
+
+namespace JobQueue.Cli;
+
+/// <summary>jobqueue bench add|cycle|scale: speed and memory on a temporary store, one JSON object per figure.</summary>
+public static class BenchCommand
+{
+    /// <summary>The "bench" command.</summary>
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure speed and memory on a temporary store; prints one JSON object per figure, each with a baseline from the same run");
+        bench.Subcommands.Add(Scenario("add", "Durable add throughput of one request", 100_000, (store, cs, jobs, _, ct) => BenchScenarios.AddAsync(store, cs, jobs, ct)));
+        bench.Subcommands.Add(Scenario("cycle", "reserve, started, ended, archive cycles per second with no-op work", 20_000, (store, cs, jobs, clients, ct) => BenchScenarios.CycleAsync(store, cs, jobs, clients, ct)));
+        bench.Subcommands.Add(Scenario("scale", "Reserve latency, adds, status, memory and restart with a million ready jobs", 1_000_000, (store, cs, jobs, _, ct) => BenchScenarios.ScaleAsync(store, cs, jobs, ct)));
+        return bench;
+    }
+
+    private static Command Scenario(string name, string description, int defaultJobs, Func<string, string?, int, int, CancellationToken, Task> run)
+    {
+        var jobs = new Option<int>("--jobs", "-n") { Description = "How many jobs", DefaultValueFactory = _ => defaultJobs };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients (cycle)", DefaultValueFactory = _ => 8 };
+        var store = new Option<string>("--store") { Description = "sqlite or postgres", DefaultValueFactory = _ => JobStoreProviders.Sqlite };
+        var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (default: $JOBQUEUE_BENCH_POSTGRES); its database is wiped" };
+        var command = new Command(name, description) { jobs, clients, store, connection };
+        Cli.SetAction(command, async (parse, cancellationToken) =>
+        {
+            var provider = parse.GetValue(store)!;
+            var cs = parse.GetValue(connection) ?? Environment.GetEnvironmentVariable("JOBQUEUE_BENCH_POSTGRES");
+            if (provider is not (JobStoreProviders.Sqlite or JobStoreProviders.Postgres))
+            {
+                return Cli.Error($"--store \"{provider}\" must be sqlite or postgres");
+            }
+
+            if (provider == JobStoreProviders.Postgres && string.IsNullOrWhiteSpace(cs))
+            {
+                return Cli.Error("--store postgres needs --connection (or $JOBQUEUE_BENCH_POSTGRES)");
+            }
+
+            if (parse.GetValue(jobs) < 1 || parse.GetValue(clients) < 1)
+            {
+                return Cli.Error("--jobs and --clients must be at least 1");
+            }
+
+            await run(provider, cs, parse.GetValue(jobs), parse.GetValue(clients), cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

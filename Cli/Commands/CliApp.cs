@@ -1,0 +1,30 @@
+using System.CommandLine;
+using JobQueue.Runner;
+
+namespace JobQueue.Cli;
+
+/// <summary>The jobqueue command line.</summary>
+public static class CliApp
+{
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("jobqueue: a durable queue and runner for shell commands");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(AddCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(SelectionCommands.Retry());
+        root.Subcommands.Add(SelectionCommands.Remove());
+        root.Subcommands.Add(SelectionCommands.Kill());
+        root.Subcommands.Add(ManagerCommands.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        var runner = RunnerCommand.Create();
+        runner.Hidden = true;
+        root.Subcommands.Add(runner);
+        return root;
+    }
+
+    /// <summary>Parses and runs a command line; returns the exit code.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+}

@@ -1,0 +1,14 @@
+namespace JobQueue.Cli;
+
+/// <summary>Where <c>status</c> reads jobs from: the manager, or the embedded database read-only when no manager answers.</summary>
+public interface IJobReader : IAsyncDisposable
+{
+    /// <summary>The job running <paramref name="cmd"/> in <paramref name="cwd"/>, or null.</summary>
+    Task<Job?> GetByCmdAsync(string cmd, string cwd, bool getStd, bool getEnv, CancellationToken cancellationToken);
+
+    /// <summary>Jobs of a rep group, as <see cref="JobQueueClient.GetByRepGroupAsync"/>.</summary>
+    Task<IReadOnlyList<Job>> GetByRepGroupAsync(string repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken);
+
+    /// <summary>Counts per rep group (or for one).</summary>
+    Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup, CancellationToken cancellationToken);
+}

@@ -1,0 +1,114 @@
+namespace JobQueue.Cli;
+
+/// <summary>A job as status --json prints it: one object per line, camelCase, times in seconds.</summary>
+public sealed record JobJson
+{
+    /// <summary>The job key.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The command.</summary>
+    public required string Cmd { get; init; }
+
+    /// <summary>The directory it runs in.</summary>
+    public required string Cwd { get; init; }
+
+    /// <summary>The reporting group.</summary>
+    public required string RepGroup { get; init; }
+
+    /// <summary>The requirements group.</summary>
+    public required string ReqGroup { get; init; }
+
+    /// <summary>The state's name (delayed, ready, reserved, running, buried, complete).</summary>
+    public required string State { get; init; }
+
+    /// <summary>0-255; higher runs first.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Times the command was started.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Failed runs left before the job is buried.</summary>
+    public int UntilBuried { get; init; }
+
+    /// <summary>True once the command ran and exited.</summary>
+    public bool Exited { get; init; }
+
+    /// <summary>The exit code of the last run.</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>Why the last run failed, or empty.</summary>
+    public string FailReason { get; init; } = "";
+
+    /// <summary>Memory reserved, in MB.</summary>
+    public int RamMb { get; init; }
+
+    /// <summary>Time reserved, in seconds.</summary>
+    public double TimeSeconds { get; init; }
+
+    /// <summary>Cores reserved.</summary>
+    public int Cores { get; init; }
+
+    /// <summary>Peak memory of the last run, in MB.</summary>
+    public int PeakRamMb { get; init; }
+
+    /// <summary>Wall time of the last (or current) run, in seconds.</summary>
+    public double WalltimeSeconds { get; init; }
+
+    /// <summary>CPU time of the last run, in seconds.</summary>
+    public double CpuTimeSeconds { get; init; }
+
+    /// <summary>The host of the last run.</summary>
+    public string Host { get; init; } = "";
+
+    /// <summary>The process id of the last run.</summary>
+    public int Pid { get; init; }
+
+    /// <summary>The scheduler group.</summary>
+    public required string Queue { get; init; }
+
+    /// <summary>With a limit: similar jobs left out after this one.</summary>
+    public int Similar { get; init; }
+
+    /// <summary>Head and tail of stdout, when asked for.</summary>
+    public string? Stdout { get; init; }
+
+    /// <summary>Head and tail of stderr, when asked for.</summary>
+    public string? Stderr { get; init; }
+
+    /// <summary>The environment, when asked for.</summary>
+    public IReadOnlyList<string>? Env { get; init; }
+
+    /// <summary>The JSON view of a job; output and environment only when asked for.</summary>
+    public static JobJson From(Job job, bool withStd, bool withEnv)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobJson
+        {
+            Key = job.Key,
+            Cmd = job.Cmd,
+            Cwd = job.Cwd,
+            RepGroup = job.RepGroup,
+            ReqGroup = job.ReqGroup,
+            State = job.State.ToName(),
+            Priority = job.Priority,
+            Attempts = job.Attempts,
+            UntilBuried = job.UntilBuried,
+            Exited = job.Exited,
+            ExitCode = job.ExitCode,
+            FailReason = job.FailReason,
+            RamMb = job.RamMb,
+            TimeSeconds = job.Time.TotalSeconds,
+            Cores = job.Cores,
+            PeakRamMb = job.PeakRamMb,
+            WalltimeSeconds = Math.Round(job.Walltime.TotalSeconds, 3),
+            CpuTimeSeconds = Math.Round(job.CpuTime.TotalSeconds, 3),
+            Host = job.Host,
+            Pid = job.Pid,
+            Queue = job.Queue,
+            Similar = job.Similar,
+            Stdout = withStd ? job.StdOut ?? "" : null,
+            Stderr = withStd ? job.StdErr ?? "" : null,
+            Env = withEnv ? job.Env ?? [] : null,
+        };
+    }
+}

@@ -1,0 +1,2 @@
+global using JobQueue.Client;
+global using JobQueue.Client.Execution;

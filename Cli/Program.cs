@@ -1,0 +1,3 @@
+using JobQueue.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,3 +1,0 @@
-using JobQueue.Client.Cli;
-
-return await CliApp.RunAsync(args);

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace JobQueue.Grains.Due;
+
+public sealed partial class DueJobsGrain
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the due-jobs reminder")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping due jobs failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking due job {JobKey} failed")]
+    private static partial void LogWakeFailed(ILogger logger, Exception exception, string jobKey);
+}
