@@ -16,7 +16,7 @@ public sealed partial class JobAdderGrain(
     StoreWriter writer,
     ResourceAdvisor advisor,
     IOptions<JobQueueOptions> options,
-    Manager.ServerMode mode,
+    Manager.ModeView mode,
     TimeProvider time,
     ILogger<JobAdderGrain> logger) : Grain, IJobAdderGrain
 {

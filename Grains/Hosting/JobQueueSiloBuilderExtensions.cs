@@ -49,7 +49,7 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<ResourceAdvisor>();
         services.AddSingleton<EnvironmentCache>();
-        services.AddSingleton<ServerMode>();
+        services.AddSingleton<ModeView>();
         services.TryAddSingleton<RunnerTracker>();
         services.AddSingleton<JobQueueSiloService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JobQueueSiloService>());

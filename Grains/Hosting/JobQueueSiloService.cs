@@ -15,7 +15,7 @@ public sealed partial class JobQueueSiloService(
     StoreWriter writer,
     JobStoreOptions storeOptions,
     IGrainFactory grains,
-    ServerMode mode,
+    ModeView mode,
     ManagerIdentity identity,
     TimeProvider time,
     IServiceProvider services,

@@ -7,7 +7,7 @@ namespace JobQueue.Grains.Manager;
 public sealed class ServerState
 {
     /// <summary>"started" or "draining".</summary>
-    [Id(0)] public string Mode { get; set; } = ServerModes.Started;
+    [Id(0)] public string Mode { get; set; } = ModeNames.Started;
 
     /// <summary>True once a shutdown was asked for.</summary>
     [Id(1)] public bool ShutdownRequested { get; set; }
@@ -21,7 +21,7 @@ public sealed class ServerGrain(
     [PersistentState("server", JobQueueStorage.GrainStorageName)] IPersistentState<ServerState> state,
     IJobStore store,
     ManagerIdentity identity,
-    ServerMode mode,
+    ModeView mode,
     RunnerTracker runners,
     Hosting.JobQueueSiloService silo,
     TimeProvider time) : Grain, IServerGrain
@@ -51,7 +51,7 @@ public sealed class ServerGrain(
     /// <inheritdoc />
     public async Task<DrainResult> Drain()
     {
-        state.State.Mode = ServerModes.Draining;
+        state.State.Mode = ModeNames.Draining;
         await state.WriteStateAsync().ConfigureAwait(true);
         mode.Set(Mode());
         var (running, etc) = await RunningAsync().ConfigureAwait(true);
@@ -70,7 +70,7 @@ public sealed class ServerGrain(
     }
 
     /// <inheritdoc />
-    public Task<ServerModeInfo> GetMode() => Task.FromResult(Mode());
+    public Task<ManagerMode> GetMode() => Task.FromResult(Mode());
 
     /// <inheritdoc />
     public async Task ManagerStarted(DateTimeOffset startedAt)
@@ -80,7 +80,7 @@ public sealed class ServerGrain(
         var managers = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true);
         if (managers.Count <= 1)
         {
-            state.State.Mode = ServerModes.Started;
+            state.State.Mode = ModeNames.Started;
             state.State.ShutdownRequested = false;
         }
 
@@ -89,7 +89,7 @@ public sealed class ServerGrain(
         mode.Set(Mode());
     }
 
-    private ServerModeInfo Mode() => new(state.State.Mode, state.State.ShutdownRequested);
+    private ManagerMode Mode() => new(state.State.Mode, state.State.ShutdownRequested);
 
     private ServerInfo Info() => new()
     {

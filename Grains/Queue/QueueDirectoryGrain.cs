@@ -21,7 +21,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     private DateTimeOffset _queuesFetchedAt = DateTimeOffset.MinValue;
 
     /// <summary>Creates the grain.</summary>
-    public QueueDirectoryGrain(IJobStore store, ServerMode mode, IOptions<JobQueueOptions> options, TimeProvider time)
+    public QueueDirectoryGrain(IJobStore store, ModeView mode, IOptions<JobQueueOptions> options, TimeProvider time)
     {
         _store = store;
         _options = options.Value;

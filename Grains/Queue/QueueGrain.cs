@@ -25,7 +25,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private DateTimeOffset _lastStoreCheck = DateTimeOffset.MinValue;
 
     /// <summary>Creates the grain.</summary>
-    public QueueGrain(IJobStore store, ServerMode mode, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
+    public QueueGrain(IJobStore store, ModeView mode, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
     {
         _store = store;
         _options = options.Value;

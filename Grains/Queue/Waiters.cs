@@ -11,9 +11,9 @@ internal sealed class Waiters : IDisposable
     private readonly LinkedList<TaskCompletionSource> _parked = new();
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
-    private readonly ServerMode _mode;
+    private readonly ModeView _mode;
 
-    public Waiters(TimeProvider time, ServerMode mode)
+    public Waiters(TimeProvider time, ModeView mode)
     {
         _time = time;
         _mode = mode;

@@ -125,7 +125,7 @@ public sealed class JobRunner(JobQueueClient client, RunnerSettings settings, Te
     {
         try
         {
-            return (await client.GetServerInfoAsync(stop).ConfigureAwait(false)).Mode == ServerModes.Draining;
+            return (await client.GetServerInfoAsync(stop).ConfigureAwait(false)).Mode == ModeNames.Draining;
         }
         catch (JobQueueException)
         {

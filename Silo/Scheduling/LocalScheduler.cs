@@ -18,7 +18,7 @@ namespace JobQueue.Silo.Scheduling;
 public sealed partial class LocalScheduler(
     IJobStore store,
     IGrainFactory grains,
-    ServerMode mode,
+    ModeView mode,
     RunnerTracker tracker,
     ManagerConfiguration configuration,
     ManagerIdentity identity,

@@ -26,7 +26,7 @@ public sealed class DrainAndShutdownTests(DrainingClusterFixture fixture) : ICla
         });
 
         Assert.Null(await reserve);
-        Assert.Equal(ServerModes.Draining, (await client.GetServerInfoAsync(Ct)).Mode);
+        Assert.Equal(ModeNames.Draining, (await client.GetServerInfoAsync(Ct)).Mode);
         Assert.Equal(JobState.Ready, (await client.GetByCmdAsync("echo waiting", "/tmp", cancellationToken: Ct))!.State);
 
         await client.ShutdownServerAsync(Ct);

@@ -63,7 +63,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         await using var second = await StartSiloAsync("two");
         await using var viaSecond = await second.ConnectAsync();
 
-        Assert.Equal(ServerModes.Draining, (await viaSecond.GetServerInfoAsync(Ct)).Mode);
+        Assert.Equal(ModeNames.Draining, (await viaSecond.GetServerInfoAsync(Ct)).Mode);
         Assert.Null(await viaSecond.ReserveAsync(TimeSpan.FromSeconds(2), Ct));
         Assert.Equal(JobState.Ready, (await viaSecond.GetByCmdAsync("echo waiting", "/tmp", cancellationToken: Ct))!.State);
     }

@@ -1,7 +1,7 @@
 namespace JobQueue.Grains.Manager;
 
 /// <summary>This silo's view of the manager's mode; the queue grains consult it before every reservation.</summary>
-public sealed class ServerMode
+public sealed class ModeView
 {
     private volatile bool _draining;
     private volatile bool _shutdownRequested;
@@ -16,13 +16,13 @@ public sealed class ServerMode
     public bool ShutdownRequested => _shutdownRequested;
 
     /// <summary>The mode's name.</summary>
-    public string Name => _draining ? ServerModes.Draining : ServerModes.Started;
+    public string Name => _draining ? ModeNames.Draining : ModeNames.Started;
 
     /// <summary>Sets the mode.</summary>
-    public void Set(ServerModeInfo mode)
+    public void Set(ManagerMode mode)
     {
         ArgumentNullException.ThrowIfNull(mode);
-        var draining = mode.Mode == ServerModes.Draining || mode.ShutdownRequested;
+        var draining = mode.Mode == ModeNames.Draining || mode.ShutdownRequested;
         var changed = draining != _draining || mode.ShutdownRequested != _shutdownRequested;
         _draining = draining;
         _shutdownRequested = mode.ShutdownRequested;

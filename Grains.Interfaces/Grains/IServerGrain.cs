@@ -1,0 +1,34 @@
+namespace JobQueue.Grains;
+
+/// <summary>The manager as a whole: its identity, live statistics, draining and shutting down.</summary>
+[Alias("JobQueue.Grains.IServerGrain")]
+public interface IServerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Facts about the manager.</summary>
+    [Alias("Ping")]
+    Task<ServerInfo> Ping();
+
+    /// <summary>Counts of jobs by state and the estimated time until running jobs complete.</summary>
+    [Alias("GetStats")]
+    Task<ServerStats> GetStats();
+
+    /// <summary>Stops new reservations; running jobs finish. Returns what is still running.</summary>
+    [Alias("Drain")]
+    Task<DrainResult> Drain();
+
+    /// <summary>Backs the SQLite database up now (online backup); returns the backup's path, or null for PostgreSQL (use pg_dump).</summary>
+    [Alias("Backup")]
+    Task<string?> Backup();
+
+    /// <summary>Asks every manager process to stop.</summary>
+    [Alias("Shutdown")]
+    Task Shutdown();
+
+    /// <summary>The current mode ("started", "draining") and whether a shutdown was asked for.</summary>
+    [Alias("GetMode")]
+    Task<ManagerMode> GetMode();
+
+    /// <summary>Called by each manager process as it starts: a restarted manager serves again.</summary>
+    [Alias("ManagerStarted")]
+    Task ManagerStarted(DateTimeOffset startedAt);
+}

@@ -1,0 +1,11 @@
+namespace JobQueue;
+
+/// <summary>The manager's modes, as in the model.</summary>
+public static class ModeNames
+{
+    /// <summary>Running normally.</summary>
+    public const string Started = "started";
+
+    /// <summary>No new reservations; waiting for running jobs to finish.</summary>
+    public const string Draining = "draining";
+}
