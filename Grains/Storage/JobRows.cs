@@ -5,7 +5,10 @@ namespace JobQueue.Grains.Storage;
 /// <summary>The column layout of the jobs and history tables, shared by the SQL stores.</summary>
 internal static class JobRows
 {
-    /// <summary>Columns written on insert, in order (seq is assigned by the database).</summary>
+    /// <summary>
+    /// Every column of a job row but seq (which the database assigns), in table order: the one list that the insert,
+    /// update and select statements are built from (the DDL is in Storage/Sql/*-Jobs.sql).
+    /// </summary>
     public static readonly string[] InsertColumns =
     [
         "key", "version", "cmd", "cwd", "rep_group", "req_group", "ram_mb", "time_ms", "cores", "user_ram_mb",
@@ -14,64 +17,67 @@ internal static class JobRows
         "stderr", "reserved_by", "kill_requested", "due_at", "added_at", "started_at", "ended_at",
     ];
 
-    /// <summary>Columns an update may change (everything but identity, add time and output).</summary>
+    /// <summary>Columns an update may change: all but the job's identity, its add time and its output.</summary>
     public static readonly string[] UpdateColumns =
-    [
-        "version", "ram_mb", "time_ms", "cores", "override", "priority", "retries", "queue", "state", "attempts",
-        "until_buried", "exited", "exit_code", "fail_reason", "peak_ram_mb", "pid", "host", "walltime_ms",
-        "cputime_ms", "reserved_by", "kill_requested", "due_at", "started_at", "ended_at",
-    ];
+        [.. InsertColumns.Where(c => c is not ("key" or "cmd" or "cwd" or "rep_group" or "req_group" or "env_key" or "stdout" or "stderr" or "added_at"))];
 
-    /// <summary>The select list read by <see cref="Read"/>; output columns are replaced by NULL unless asked for.</summary>
+    private static readonly string[] Selected = ["seq", .. InsertColumns];
+
+    private static readonly Dictionary<string, int> Ordinals = Selected.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+
+    /// <summary>The select list read by <see cref="Read"/>; output columns are NULL unless asked for.</summary>
     public static string SelectList(bool withOutput) =>
-        "seq, key, version, cmd, cwd, rep_group, req_group, ram_mb, time_ms, cores, user_ram_mb, user_time_ms, " +
-        "override, priority, retries, env_key, queue, state, attempts, until_buried, exited, exit_code, fail_reason, " +
-        "peak_ram_mb, pid, host, walltime_ms, cputime_ms, " +
-        (withOutput ? "stdout, stderr, " : "NULL AS stdout, NULL AS stderr, ") +
-        "reserved_by, kill_requested, due_at, added_at, started_at, ended_at";
+        string.Join(", ", Selected.Select(c => !withOutput && c is "stdout" or "stderr" ? $"NULL AS {c}" : c));
 
-    /// <summary>Reads one row selected with <see cref="SelectList"/>.</summary>
+    /// <summary>Reads one row selected with <see cref="SelectList"/>, column by name.</summary>
     public static JobRecord Read(DbDataReader r)
     {
-        var exited = r.GetInt64(20) != 0;
+        ArgumentNullException.ThrowIfNull(r);
+        long Long(string column) => r.GetInt64(Ordinals[column]);
+        int Int(string column) => checked((int)Long(column));
+        string Text(string column) => r.GetString(Ordinals[column]);
+        bool IsNull(string column) => r.IsDBNull(Ordinals[column]);
+        byte[]? Bytes(string column) => IsNull(column) ? null : (byte[])r.GetValue(Ordinals[column]);
+        DateTimeOffset? Time(string column) => IsNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Long(column));
+        var exited = Long("exited") != 0;
         return new JobRecord
         {
-            Seq = r.GetInt64(0),
-            Key = r.GetString(1),
-            Version = r.GetInt64(2),
-            Cmd = r.GetString(3),
-            Cwd = r.GetString(4),
-            RepGroup = r.GetString(5),
-            ReqGroup = r.GetString(6),
-            RamMb = checked((int)r.GetInt64(7)),
-            Time = TimeSpan.FromMilliseconds(r.GetInt64(8)),
-            Cores = checked((int)r.GetInt64(9)),
-            UserRamMb = checked((int)r.GetInt64(10)),
-            UserTime = TimeSpan.FromMilliseconds(r.GetInt64(11)),
-            Override = checked((int)r.GetInt64(12)),
-            Priority = checked((int)r.GetInt64(13)),
-            Retries = checked((int)r.GetInt64(14)),
-            EnvKey = r.GetString(15),
-            Queue = r.GetString(16),
-            State = (JobState)r.GetInt64(17),
-            Attempts = checked((int)r.GetInt64(18)),
-            UntilBuried = checked((int)r.GetInt64(19)),
+            Seq = Long("seq"),
+            Key = Text("key"),
+            Version = Long("version"),
+            Cmd = Text("cmd"),
+            Cwd = Text("cwd"),
+            RepGroup = Text("rep_group"),
+            ReqGroup = Text("req_group"),
+            RamMb = Int("ram_mb"),
+            Time = TimeSpan.FromMilliseconds(Long("time_ms")),
+            Cores = Int("cores"),
+            UserRamMb = Int("user_ram_mb"),
+            UserTime = TimeSpan.FromMilliseconds(Long("user_time_ms")),
+            Override = Int("override"),
+            Priority = Int("priority"),
+            Retries = Int("retries"),
+            EnvKey = Text("env_key"),
+            Queue = Text("queue"),
+            State = (JobState)Long("state"),
+            Attempts = Int("attempts"),
+            UntilBuried = Int("until_buried"),
             Exited = exited,
-            ExitCode = exited ? checked((int)r.GetInt64(21)) : 0,
-            FailReason = r.GetString(22),
-            PeakRamMb = checked((int)r.GetInt64(23)),
-            Pid = checked((int)r.GetInt64(24)),
-            Host = r.GetString(25),
-            Walltime = TimeSpan.FromMilliseconds(r.GetInt64(26)),
-            CpuTime = TimeSpan.FromMilliseconds(r.GetInt64(27)),
-            StdOut = r.IsDBNull(28) ? null : (byte[])r.GetValue(28),
-            StdErr = r.IsDBNull(29) ? null : (byte[])r.GetValue(29),
-            ReservedBy = r.IsDBNull(30) ? null : r.GetString(30),
-            KillRequested = r.GetInt64(31) != 0,
-            DueAt = ReadTime(r, 32),
-            AddedAt = ReadTime(r, 33) ?? DateTimeOffset.UnixEpoch,
-            StartedAt = ReadTime(r, 34),
-            EndedAt = ReadTime(r, 35),
+            ExitCode = exited ? Int("exit_code") : 0,
+            FailReason = Text("fail_reason"),
+            PeakRamMb = Int("peak_ram_mb"),
+            Pid = Int("pid"),
+            Host = Text("host"),
+            Walltime = TimeSpan.FromMilliseconds(Long("walltime_ms")),
+            CpuTime = TimeSpan.FromMilliseconds(Long("cputime_ms")),
+            StdOut = Bytes("stdout"),
+            StdErr = Bytes("stderr"),
+            ReservedBy = IsNull("reserved_by") ? null : Text("reserved_by"),
+            KillRequested = Long("kill_requested") != 0,
+            DueAt = Time("due_at"),
+            AddedAt = Time("added_at") ?? DateTimeOffset.UnixEpoch,
+            StartedAt = Time("started_at"),
+            EndedAt = Time("ended_at"),
         };
     }
 
@@ -118,7 +124,4 @@ internal static class JobRows
 
     /// <summary>Unix milliseconds of an optional time.</summary>
     public static long? Millis(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset? ReadTime(DbDataReader r, int ordinal) =>
-        r.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(ordinal));
 }

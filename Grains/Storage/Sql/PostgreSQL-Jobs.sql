@@ -1,0 +1,82 @@
+-- The JobQueue job store (PostgreSQL): jobs, their history, environments, counters, queues and
+-- learning histograms. Every statement is idempotent; it runs at each start.
+
+CREATE TABLE IF NOT EXISTS jq_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS jq_jobs (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- job columns (jq_history has the same ones: the loader puts these at its marker)
+    key TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    cmd TEXT NOT NULL,
+    cwd TEXT NOT NULL,
+    rep_group TEXT NOT NULL,
+    req_group TEXT NOT NULL,
+    ram_mb BIGINT NOT NULL,
+    time_ms BIGINT NOT NULL,
+    cores BIGINT NOT NULL,
+    user_ram_mb BIGINT NOT NULL,
+    user_time_ms BIGINT NOT NULL,
+    override BIGINT NOT NULL,
+    priority BIGINT NOT NULL,
+    retries BIGINT NOT NULL,
+    env_key TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    state BIGINT NOT NULL,
+    attempts BIGINT NOT NULL,
+    until_buried BIGINT NOT NULL,
+    exited BIGINT NOT NULL,
+    exit_code BIGINT NOT NULL,
+    fail_reason TEXT NOT NULL,
+    peak_ram_mb BIGINT NOT NULL,
+    pid BIGINT NOT NULL,
+    host TEXT NOT NULL,
+    walltime_ms BIGINT NOT NULL,
+    cputime_ms BIGINT NOT NULL,
+    stdout BYTEA,
+    stderr BYTEA,
+    reserved_by TEXT,
+    kill_requested BIGINT NOT NULL,
+    due_at BIGINT,
+    added_at BIGINT NOT NULL,
+    started_at BIGINT,
+    ended_at BIGINT,
+    -- end of job columns
+    UNIQUE (key)
+);
+CREATE INDEX IF NOT EXISTS jq_jobs_ready ON jq_jobs (queue, priority DESC, seq) WHERE state = 1;
+CREATE INDEX IF NOT EXISTS jq_jobs_due ON jq_jobs (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jq_jobs_rep_group ON jq_jobs (rep_group, state, exit_code, fail_reason, seq);
+CREATE INDEX IF NOT EXISTS jq_jobs_state ON jq_jobs (state, exit_code, fail_reason, seq);
+
+CREATE TABLE IF NOT EXISTS jq_history (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    -- the job columns of jq_jobs
+    archived_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jq_history_key ON jq_history (key, id);
+CREATE INDEX IF NOT EXISTS jq_history_rep_group ON jq_history (rep_group, exit_code, fail_reason, id);
+
+CREATE TABLE IF NOT EXISTS jq_envs (env_key TEXT PRIMARY KEY, data BYTEA NOT NULL);
+
+CREATE TABLE IF NOT EXISTS jq_counts (
+    rep_group TEXT NOT NULL,
+    state BIGINT NOT NULL,
+    exit_code BIGINT NOT NULL,
+    fail_reason TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (rep_group, state, exit_code, fail_reason)
+);
+
+CREATE TABLE IF NOT EXISTS jq_queues (name TEXT PRIMARY KEY);
+
+CREATE TABLE IF NOT EXISTS jq_req_hist (
+    req_group TEXT NOT NULL,
+    kind BIGINT NOT NULL,
+    bucket BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (req_group, kind, bucket)
+);
+
+INSERT INTO jq_meta (name, value) VALUES ('schema_version', '1') ON CONFLICT (name) DO NOTHING;
