@@ -199,8 +199,8 @@ public static class RunCommand
 
         Cli.Out.Write(StatusCommand.FailuresTable(failures));
         // Advice must work when followed: the manager of this run stops with it, and retry needs one.
-        var retry = embedded ? "[bold]jobqueue manager start[/], then [bold]jobqueue retry --rep-grp NAME[/]" : "[bold]jobqueue retry --rep-grp NAME[/]";
-        Cli.Out.MarkupLine($"[red]some jobs failed[/]: see [bold]jobqueue status[/]; to run them again, fix them and {retry}, or [bold]jobqueue remove[/] them");
+        var retry = embedded ? "[bold]jobqueue manager start[/] and [bold]jobqueue retry --rep-grp NAME[/]" : "[bold]jobqueue retry --rep-grp NAME[/]";
+        Cli.Out.MarkupLine($"[red]some jobs failed[/]: see [bold]jobqueue status[/]; to run them again, fix them, then {retry}; or [bold]jobqueue remove[/] them");
         return ExitCodes.JobsFailed;
     }
 }
