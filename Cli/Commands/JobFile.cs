@@ -47,7 +47,7 @@ public static class JobFile
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(defaults);
-        var env = MergeEnvironment(EnvironmentBlob.Current(), defaults.EnvOverrides);
+        var env = MergeEnvironment(CurrentEnvironment.Entries(), defaults.EnvOverrides);
         var jobs = new List<JobSpec>();
         var lines = new List<int>();
         var number = 0;

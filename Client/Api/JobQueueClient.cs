@@ -109,7 +109,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         var list = jobs as IReadOnlyList<JobSpec> ?? [.. jobs];
         JobSpecValidator.ThrowIfInvalid(list);
         var envs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var current = new Lazy<EnvironmentBlob>(() => EnvironmentBlob.Encode(EnvironmentBlob.Current()));
+        var current = new Lazy<EnvironmentBlob>(() => EnvironmentBlob.Encode(CurrentEnvironment.Entries()));
         var byList = new Dictionary<IReadOnlyList<string>, EnvironmentBlob>(ReferenceEqualityComparer.Instance);
         var envKeys = new string[list.Count];
         for (var i = 0; i < list.Count; i++)

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -66,18 +65,6 @@ public sealed class EnvironmentBlob
         var text = Encoding.UTF8.GetString(raw);
         entries = text.Length == 0 ? [] : text.Split('\0');
         return true;
-    }
-
-    /// <summary>The environment of the current process as "KEY=value" entries.</summary>
-    public static IReadOnlyList<string> Current()
-    {
-        var result = new List<string>();
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            result.Add($"{entry.Key}={entry.Value}");
-        }
-
-        return result;
     }
 
     private static string KeyOf(byte[] raw) => Convert.ToHexStringLower(SHA256.HashData(raw).AsSpan(0, 16));
