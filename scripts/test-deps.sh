@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test-deps.sh up|down -- start or stop what the test suite needs, on loopback only.
-#   PostgreSQL (installed from the distribution's packages if missing) for the storage contract and cluster tests.
+#   PostgreSQL (installed from the distribution's packages if missing) for the storage contract and cluster tests;
+#   a single-node Slurm with munge (slurm-wlm and munge installed if missing) for the Slurm scheduler tests.
 # "up" writes test-results/deps.env with the variables the tests read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,20 @@ case "${1:-}" in
     cs="$(scripts/pg-up.sh "$PG_DIR" "$PG_PORT" | tail -1)"
     echo "export JOBQUEUE_TEST_POSTGRES='$cs'" > test-results/deps.env
     echo "postgres: $cs"
+
+    if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+      if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        echo "installing Slurm (apt-get install slurm-wlm munge)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >/dev/null \
+          || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >/dev/null; }
+      fi
+      command -v slurmctld >/dev/null || { echo "Slurm (slurm-wlm, munge) is needed for the Slurm tests" >&2; exit 1; }
+    fi
+    SLURM_DIR="$STATE/slurm" scripts/slurm-up.sh
+    echo "export SLURM_CONF='$STATE/slurm/etc/slurm.conf'" >> test-results/deps.env
     ;;
   down)
+    SLURM_DIR="$STATE/slurm" scripts/slurm-down.sh || true
     scripts/pg-down.sh "$PG_DIR" --purge || true
     ;;
   *)

@@ -11,21 +11,24 @@ internal sealed class BenchHost : IAsyncDisposable
     private readonly string _home;
     private readonly string _store;
     private readonly string? _connection;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private RunningManager? _manager;
 
-    private BenchHost(string home, string store, string? connection)
+    private BenchHost(string home, string store, string? connection, IReadOnlyDictionary<string, string?> settings)
     {
         _home = home;
         _store = store;
         _connection = connection;
+        _settings = settings;
     }
 
     public JobQueueClient Client { get; private set; } = null!;
 
-    public static async Task<BenchHost> StartAsync(string store, string? connection, CancellationToken cancellationToken)
+    /// <summary>Starts a manager (no scheduler unless <paramref name="settings"/> say otherwise) and connects.</summary>
+    public static async Task<BenchHost> StartAsync(string store, string? connection, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var home = Path.Combine(Path.GetTempPath(), $"jobqueue-bench-{Guid.NewGuid():N}");
-        var host = new BenchHost(home, store, connection);
+        var host = new BenchHost(home, store, connection, settings ?? new Dictionary<string, string?>());
         await host.StartManagerAsync(Deployments.Development, cancellationToken).ConfigureAwait(false);
         return host;
     }
@@ -67,6 +70,11 @@ internal sealed class BenchHost : IAsyncDisposable
             ["Storage:BackupInterval"] = "00:00:00",
             ["Storage:DbFileBackup"] = "",
         };
+        foreach (var (key, value) in _settings)
+        {
+            overrides[key] = value;
+        }
+
         _manager = await JobQueueManager.StartAsync(ManagerConfiguration.Load([], overrides), cancellationToken: cancellationToken).ConfigureAwait(false);
         Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info), cancellationToken).ConfigureAwait(false);
     }

@@ -34,5 +34,9 @@ public sealed class DatabaseJobReader : IJobReader
         _queries.GetRepGroupCounts(repGroup).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, string>> GetSchedulerNotesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

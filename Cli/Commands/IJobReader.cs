@@ -9,6 +9,9 @@ public interface IJobReader : IAsyncDisposable
     /// <summary>Jobs of a rep group, as <see cref="JobQueueClient.GetByRepGroupAsync"/>.</summary>
     Task<IReadOnlyList<Job>> GetByRepGroupAsync(string repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken);
 
+    /// <summary>Why runners of each scheduler group have not started, as the scheduler says; empty without a manager.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetSchedulerNotesAsync(CancellationToken cancellationToken);
+
     /// <summary>Counts per rep group (or for one).</summary>
     Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup, CancellationToken cancellationToken);
 }

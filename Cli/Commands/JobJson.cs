@@ -78,6 +78,9 @@ public sealed record JobJson
     /// <summary>The environment, when asked for.</summary>
     public IReadOnlyList<string>? Env { get; init; }
 
+    /// <summary>For a ready job: why its scheduler group's runners have not started, as the scheduler says (Slurm's pending reason).</summary>
+    public string? SchedulerNote { get; init; }
+
     /// <summary>The JSON view of a job; output and environment only when asked for.</summary>
     public static JobJson From(Job job, bool withStd, bool withEnv)
     {

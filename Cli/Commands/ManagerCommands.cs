@@ -42,7 +42,7 @@ public static class ManagerCommands
     {
         var foreground = new Option<bool>("--foreground") { Description = "Run in this terminal instead of as a background daemon" };
         var deployment = new Option<string>("--deployment") { Description = "production keeps the database; development starts empty", DefaultValueFactory = _ => "production" };
-        var scheduler = new Option<string>("--scheduler") { Description = "local: start runners on this machine; none: start runners yourself", DefaultValueFactory = _ => "local" };
+        var scheduler = new Option<string>("--scheduler") { Description = "local: start runners on this machine; slurm: submit runners to Slurm; none: start runners yourself", DefaultValueFactory = _ => "local" };
         var maxCores = new Option<int>("--max-cores") { Description = "Cores runners may use (default: all)" };
         var maxRam = new Option<string?>("--max-ram") { Description = "Memory runners may use, e.g. 16G (default: all of this machine's)" };
         var port = new Option<int>("--port") { Description = "Port clients connect to (default: a free one)" };

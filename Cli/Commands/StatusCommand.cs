@@ -69,9 +69,13 @@ public static class StatusCommand
 
             if (parse.GetValue(json))
             {
+                var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var job in jobs)
                 {
-                    Cli.WriteJson(JobJson.From(job, getStd, getEnv));
+                    Cli.WriteJson(JobJson.From(job, getStd, getEnv) with
+                    {
+                        SchedulerNote = job.State == JobState.Ready ? notes.GetValueOrDefault(job.Queue) : null,
+                    });
                 }
             }
             else
@@ -136,6 +140,19 @@ public static class StatusCommand
         if (failed.Count > 0)
         {
             Cli.Out.Write(FailuresTable(failed));
+        }
+
+        var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
+        if (notes.Count > 0)
+        {
+            var waiting = new Table().Title("ready jobs waiting for runners");
+            waiting.AddColumns("scheduler group", "why");
+            foreach (var (group, note) in notes.OrderBy(n => n.Key, StringComparer.Ordinal))
+            {
+                waiting.AddRow(group.EscapeMarkup(), note.EscapeMarkup());
+            }
+
+            Cli.Out.Write(waiting);
         }
     }
 

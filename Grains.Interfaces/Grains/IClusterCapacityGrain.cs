@@ -10,4 +10,12 @@ public interface IClusterCapacityGrain : IGrainWithIntegerKey
     /// <summary>Records what <paramref name="manager"/> (its gateway, "host:port") offers; returns what every manager heard from lately offers.</summary>
     [Alias("Offer")]
     Task<CapacityView> Offer(string manager, MachineSize size);
+
+    /// <summary>Records why <paramref name="manager"/>'s runners for some scheduler groups have not started (the scheduler's own words, by group).</summary>
+    [Alias("Explain")]
+    Task Explain(string manager, IReadOnlyDictionary<string, string> pendingByGroup);
+
+    /// <summary>Why runners of each scheduler group are not running yet, as the schedulers that were asked said.</summary>
+    [Alias("Explanations")]
+    Task<IReadOnlyDictionary<string, string>> Explanations();
 }

@@ -45,6 +45,7 @@ public sealed class ServerGrain(
             Complete = Sum(JobState.Complete),
             Etc = etc,
             Runners = runners.Count,
+            SchedulerNotes = await GrainFactory.GetGrain<IClusterCapacityGrain>(0).Explanations().ConfigureAwait(true),
         };
     }
 

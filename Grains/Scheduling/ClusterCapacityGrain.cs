@@ -11,6 +11,7 @@ public sealed class ClusterCapacityGrain(TimeProvider time) : Grain, IClusterCap
     public static readonly TimeSpan OfferLifetime = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, (MachineSize Size, DateTimeOffset At)> _offers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _pending = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async Task<CapacityView> Offer(string manager, MachineSize size)
@@ -26,5 +27,28 @@ public sealed class ClusterCapacityGrain(TimeProvider time) : Grain, IClusterCap
 
         var members = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true);
         return new CapacityView([.. _offers.Values.Select(o => o.Size)], _offers.Count >= members.Count, [.. _offers.Keys]);
+    }
+
+    /// <inheritdoc />
+    public Task Explain(string manager, IReadOnlyDictionary<string, string> pendingByGroup)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        _pending[manager] = pendingByGroup ?? new Dictionary<string, string>();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, string>> Explanations()
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (manager, notes) in _pending.Where(p => _offers.ContainsKey(p.Key)))
+        {
+            foreach (var (group, note) in notes)
+            {
+                merged[group] = merged.TryGetValue(group, out var other) ? $"{other}; {note}" : note;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(merged);
     }
 }

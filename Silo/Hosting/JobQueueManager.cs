@@ -64,6 +64,11 @@ public static class JobQueueManager
         try
         {
             await StorePreflight.CheckAsync(configuration.Storage, cancellationToken).ConfigureAwait(false);
+            if (options.Scheduler == "slurm")
+            {
+                await SlurmPreflightAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             // Ports picked once are kept: runners of a manager that crashed reconnect to the restarted one.
             var remembered = ManagerPorts.Read(home);
             var gatewayPort = options.Port == 0 ? ManagerPorts.Reuse(remembered?.Port) : options.Port;
@@ -113,6 +118,12 @@ public static class JobQueueManager
             // Registered after the silo so that it stops first: runners release their jobs while the silo still runs.
             builder.Services.AddSingleton<LocalScheduler>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
+            if (options.Scheduler == "slurm")
+            {
+                builder.Services.AddSingleton<SlurmCommands>();
+                builder.Services.AddSingleton<SlurmScheduler>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<SlurmScheduler>());
+            }
             configureServices?.Invoke(builder);
 
             var host = builder.Build();
@@ -147,6 +158,18 @@ public static class JobQueueManager
         {
             await lockFile.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static async Task SlurmPreflightAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await new SlurmCommands().CheckAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ManagerStartException($"the Slurm scheduler cannot be used: {ex.Message}", ex);
         }
     }
 

@@ -26,6 +26,9 @@ public sealed class ManagerConfiguration
     /// <summary>How the manager runs.</summary>
     public ManagerOptions Manager { get; }
 
+    /// <summary>How runners are submitted to Slurm (with Manager:Scheduler slurm).</summary>
+    public Scheduling.SlurmOptions Slurm { get; private init; } = new();
+
     /// <summary>Where jobs are stored.</summary>
     public JobStoreOptions Storage { get; }
 
@@ -53,7 +56,9 @@ public sealed class ManagerConfiguration
         var problem = ReadSecret(configuration[$"{JobStoreOptions.SectionName}:ConnectionStringFile"], storage);
         storage.Provider = storage.Provider.Trim().ToLowerInvariant();
         storage.Deployment = manager.Deployment;
-        return new ManagerConfiguration(configuration, manager, storage) { _problem = problem };
+        var slurm = new Scheduling.SlurmOptions();
+        configuration.GetSection(Scheduling.SlurmOptions.SectionName).Bind(slurm);
+        return new ManagerConfiguration(configuration, manager, storage) { _problem = problem, Slurm = slurm };
     }
 
     /// <summary>
@@ -79,7 +84,7 @@ public sealed class ManagerConfiguration
     }
 
     /// <summary>The first problem with the settings, or null.</summary>
-    public string? Validate() => _problem ?? Manager.Validate() ?? Storage.Validate() ?? ValidateQueue();
+    public string? Validate() => _problem ?? Manager.Validate() ?? Storage.Validate() ?? ValidateQueue() ?? (Manager.Scheduler == "slurm" ? Slurm.Validate() : null);
 
     private string? ValidateQueue()
     {

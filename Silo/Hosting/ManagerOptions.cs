@@ -24,7 +24,7 @@ public sealed class ManagerOptions
     /// <summary>The port of the web interface; 0 picks a free one, -1 turns it off. Default: 0.</summary>
     public int WebPort { get; set; }
 
-    /// <summary>Where runners are started: "local" (this machine) or "none" (start runners yourself). Default: local.</summary>
+    /// <summary>Where runners are started: "local" (this machine), "slurm" (submitted to Slurm) or "none" (start runners yourself). Default: local.</summary>
     public string Scheduler { get; set; } = "local";
 
     /// <summary>Cores the local scheduler may use; 0 means all of this machine's. Default: 0.</summary>
@@ -75,9 +75,9 @@ public sealed class ManagerOptions
             }
         }
 
-        if (Scheduler is not ("local" or "none"))
+        if (Scheduler is not ("local" or "slurm" or "none"))
         {
-            return $"scheduler is \"{Scheduler}\"; it must be \"local\" or \"none\"";
+            return $"scheduler is \"{Scheduler}\"; it must be \"local\", \"slurm\" or \"none\"";
         }
 
         if (MaxCores < 0 || MaxRamMb < 0)

@@ -42,6 +42,9 @@ public sealed partial class LocalScheduler(
 
     private bool Spawning => _options.Scheduler == "local";
 
+    // With Slurm this scheduler only ends drains; the Slurm scheduler submits, counts and offers runners.
+    private bool Slurm => _options.Scheduler == "slurm";
+
     private string OwnGateway => $"{identity.Host}:{identity.GatewayPort}";
 
     /// <inheritdoc />
@@ -142,6 +145,11 @@ public sealed partial class LocalScheduler(
             return;
         }
 
+        if (Slurm)
+        {
+            return;
+        }
+
         // In a cluster another manager's machine may run what this one cannot: only what fits none is impossible.
         // A manager that starts no runners offers nothing, but says so, so that the view can be complete.
         var spawning = Spawning && _runnerCmd is not null;
@@ -199,17 +207,9 @@ public sealed partial class LocalScheduler(
 
     private async Task BuryImpossibleAsync(string queue, CancellationToken cancellationToken)
     {
-        var clientId = $"scheduler@{identity.Host}";
-        for (var i = 0; i < 100; i++)
+        foreach (var key in await ImpossibleJobs.BuryAsync(grains, queue, $"scheduler@{identity.Host}", cancellationToken).ConfigureAwait(false))
         {
-            var job = await grains.GetGrain<IQueueGrain>(queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            if (job is null)
-            {
-                return;
-            }
-
-            LogBurying(logger, job.Key, queue, MaxCores, MaxRamMb);
-            await grains.GetGrain<IJobGrain>(job.Key).Bury(Leases.Of(job)!, FailReasons.Resource).ConfigureAwait(false);
+            LogBurying(logger, key, queue, MaxCores, MaxRamMb);
         }
     }
 
@@ -277,7 +277,10 @@ public sealed partial class LocalScheduler(
                 _runners.Remove(pid);
             }
 
-            tracker.Set(_runners.Count);
+            if (!Slurm)
+            {
+                tracker.Set(_runners.Count);
+            }
         }
     }
 

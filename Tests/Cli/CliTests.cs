@@ -169,10 +169,12 @@ public sealed class CliTests : IAsyncLifetime
 
         using (var first = _cli.Start(null, "run", file, "--rep-grp", "resume"))
         {
+            var stdout = first.StandardOutput.ReadToEndAsync(Ct);
+            var stderr = first.StandardError.ReadToEndAsync(Ct);
             await Eventually.True(() => File.Exists(log) && File.ReadAllLines(log).Length >= 2, TimeSpan.FromSeconds(90), "some jobs to complete");
             ChildProcess.Send(first.Id, SigInt);
-            await first.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
-            Assert.Equal(130, first.ExitCode);
+            await first.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(120), Ct);
+            Assert.True(first.ExitCode == 130, $"exit {first.ExitCode}\n{await stdout}\n{await stderr}");
         }
 
         Assert.Equal(["1", "2"], File.ReadAllLines(log).Order(StringComparer.Ordinal));
