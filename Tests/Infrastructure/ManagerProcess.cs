@@ -9,13 +9,16 @@ public sealed class ManagerProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private readonly ChildProcess _process;
 
-    private ManagerProcess(string home, string[] args)
+    private ManagerProcess(string home, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         Home = home;
-        _process = ChildProcess.Start(
-            "jobqueue-manager.dll",
-            args,
-            new Dictionary<string, string> { ["JOBQUEUE_HOME"] = home, ["JOBQUEUE__Manager__Scheduler"] = "none" });
+        var variables = new Dictionary<string, string> { ["JOBQUEUE_HOME"] = home, ["JOBQUEUE__Manager__Scheduler"] = "none" };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        _process = ChildProcess.Start("jobqueue-manager.dll", args, variables);
     }
 
     public string Home { get; }
@@ -49,9 +52,11 @@ public sealed class ManagerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a manager that is expected to fail, and returns once it exited.</summary>
-    public static async Task<ManagerProcess> RunToExitAsync(string home, params string[] args)
+    public static Task<ManagerProcess> RunToExitAsync(string home, params string[] args) => RunToExitAsync(home, null, args);
+
+    public static async Task<ManagerProcess> RunToExitAsync(string home, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var manager = new ManagerProcess(home, args);
+        var manager = new ManagerProcess(home, args, environment);
         await manager._process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return manager;
     }

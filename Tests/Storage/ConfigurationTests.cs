@@ -67,6 +67,17 @@ public sealed class ConfigurationTests : IDisposable
         AssertOneLineError(manager, $"Storage:ConnectionStringFile {missing} cannot be read");
     }
 
+    [Fact]
+    public async Task A_slurm_that_does_not_answer_is_named()
+    {
+        var manager = await ManagerProcess.RunToExitAsync(
+            _home.Path,
+            new Dictionary<string, string> { ["SLURM_CONF"] = Path.Combine(_home.Path, "no-such-slurm.conf") },
+            "--Manager:Scheduler", "slurm");
+
+        AssertOneLineError(manager, "the Slurm scheduler cannot be used: ");
+    }
+
     private static void AssertOneLineError(ManagerProcess manager, string expected)
     {
         Assert.Equal(1, manager.ExitCode);
