@@ -123,6 +123,24 @@ public sealed class ManagerCrashTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_command_waits_for_a_manager_that_is_alive_but_not_answering_instead_of_calling_it_missing()
+    {
+        const int SigStop = 19;
+        const int SigCont = 18;
+        await using var manager = await ManagerProcess.StartAsync(_home.Path);
+
+        // Frozen for longer than a connection's first time-out: the manager is busy, not gone.
+        manager.Signal(SigStop);
+        var status = _cli.RunAsync("manager", "status");
+        await Task.Delay(TimeSpan.FromSeconds(12), TestContext.Current.CancellationToken);
+        manager.Signal(SigCont);
+
+        var result = await status;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"pid {manager.Pid}", result.Stdout, StringComparison.Ordinal);
+    }
+
     private Process StartUnreaped()
     {
         // sh starts the manager in the background and then becomes "sleep", which never waits for children.

@@ -65,6 +65,8 @@ public sealed class ManagerProcess : IAsyncDisposable
     public Task<JobQueueClient> ConnectAsync() => JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(Info));
 
     /// <summary>SIGKILL: the process gets no chance to flush or clean up.</summary>
+    public void Signal(int signal) => _process.Signal(signal);
+
     public async Task KillHardAsync()
     {
         _process.Signal(SigKill);
