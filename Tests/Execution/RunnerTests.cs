@@ -59,9 +59,20 @@ public sealed class RunnerTests(ManagerFixture fixture) : IClassFixture<ManagerF
         Assert.Contains(runner.Output, l => l.Contains("no job arrived", StringComparison.Ordinal));
     }
 
-    private ChildProcess StartRunner(string group, int reserveTimeout) => ChildProcess.Start(
+    [Theory]
+    [InlineData("cmds", "development", "this is a development runner but the manager")]
+    [InlineData("other", "production", "this runner serves queue \"other\" but the manager")]
+    public async Task A_runner_refuses_a_manager_of_another_deployment_or_queue(string queue, string deployment, string expected)
+    {
+        await using var runner = StartRunner(Jobs.GroupFor(Jobs.UniqueRam()), reserveTimeout: 30, queue, deployment);
+
+        Assert.Equal(1, await runner.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(runner.Output, l => l.Contains(expected, StringComparison.Ordinal));
+    }
+
+    private ChildProcess StartRunner(string group, int reserveTimeout, string queue = "cmds", string deployment = "production") => ChildProcess.Start(
         "jobqueue-runner.dll",
-        ["--queue", "cmds", "--group", group, "--deployment", "production", "--server", fixture.Manager.Info.Address, "--reserve-timeout", $"{reserveTimeout}", "--max-mins", "0"],
+        ["--queue", queue, "--group", group, "--deployment", deployment, "--server", fixture.Manager.Info.Address, "--reserve-timeout", $"{reserveTimeout}", "--max-mins", "0"],
         fixture.RunnerEnvironment);
 
     private async Task<Job> AddAsync(string cmd, string cwd)

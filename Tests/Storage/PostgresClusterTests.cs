@@ -68,6 +68,25 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         Assert.Equal(JobState.Ready, (await viaSecond.GetByCmdAsync("echo waiting", "/tmp", cancellationToken: Ct))!.State);
     }
 
+    [Fact]
+    public async Task Two_managers_adding_overlapping_batches_at_once_neither_deadlock_nor_miscount()
+    {
+        await using var first = await StartSiloAsync("one");
+        await using var second = await StartSiloAsync("two");
+        await using var viaFirst = await first.ConnectAsync();
+        await using var viaSecond = await second.ConnectAsync();
+
+        for (var round = 0; round < 5; round++)
+        {
+            var rep = $"overlap{round}";
+            var jobs = Enumerable.Range(0, 2000).Select(i => Jobs.Spec($"echo overlap {round} {i}", rep)).ToList();
+            var results = await Task.WhenAll(viaFirst.AddAsync(jobs, Ct), viaSecond.AddAsync(Enumerable.Reverse(jobs), Ct));
+
+            Assert.Equal((2000, 2000), (results.Sum(r => r.Added), results.Sum(r => r.Existed)));
+            Assert.Equal(2000, Assert.Single(await viaFirst.GetRepGroupCountsAsync(rep, Ct)).Ready);
+        }
+    }
+
     private static async Task RunOneAsync(JobQueueClient client)
     {
         var job = await client.ReserveAsync(TimeSpan.FromSeconds(20), Ct);
