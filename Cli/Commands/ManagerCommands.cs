@@ -81,7 +81,7 @@ public static class ManagerCommands
             Given(port, "Manager:Port", v => v.ToString(invariant));
             Given(webPort, "Manager:WebPort", v => v.ToString(invariant));
             return parse.GetValue(foreground)
-                ? await ForegroundAsync(given.ToDictionary(g => g.Key, g => (string?)g.Value), cancellationToken).ConfigureAwait(false)
+                ? await ForegroundAsync(given.GroupBy(g => g.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => (string?)g.Last().Value), cancellationToken).ConfigureAwait(false)
                 : await DaemonAsync([.. given.SelectMany(g => new[] { g.Option, g.Value })], cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -2,20 +2,6 @@ using JobQueue.Grains.Storage;
 
 namespace JobQueue.Grains.Manager;
 
-/// <summary>The manager's durable mode (kept in Orleans grain storage): normal, draining, or asked to shut down.</summary>
-[GenerateSerializer, Alias("JobQueue.Grains.Manager.ServerState")]
-public sealed class ServerState
-{
-    /// <summary>"started" or "draining".</summary>
-    [Id(0)] public string Mode { get; set; } = ModeNames.Started;
-
-    /// <summary>True once a shutdown was asked for.</summary>
-    [Id(1)] public bool ShutdownRequested { get; set; }
-
-    /// <summary>When a manager process last started.</summary>
-    [Id(2)] public DateTimeOffset LastStartedAt { get; set; }
-}
-
 /// <summary>The manager as a whole: identity, statistics from the counters, drain and shutdown.</summary>
 public sealed class ServerGrain(
     [PersistentState("server", JobQueueStorage.GrainStorageName)] IPersistentState<ServerState> state,
