@@ -120,7 +120,9 @@ public sealed partial class JobAdderGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IQueueGrain>(queue.Key).JobsReady([.. queue.Select(j => j.ReadyEntry)]).ConfigureAwait(true);
+                var grain = GrainFactory.GetGrain<IQueueGrain>(queue.Key);
+                ReadyEntry[] entries = [.. queue.Select(j => j.ReadyEntry)];
+                await Queue.Announcements.SendAsync(() => grain.JobsReady(entries)).ConfigureAwait(true);
             }
             catch (Exception ex) when (ex is not JobQueueException)
             {

@@ -310,7 +310,8 @@ public sealed partial class JobGrain(
         await CommitAsync(operation, after).ConfigureAwait(true);
         try
         {
-            await GrainFactory.GetGrain<IQueueGrain>(after.Queue).JobsReady([after.ReadyEntry]).ConfigureAwait(true);
+            var queue = GrainFactory.GetGrain<IQueueGrain>(after.Queue);
+            await Queue.Announcements.SendAsync(() => queue.JobsReady([after.ReadyEntry])).ConfigureAwait(true);
         }
         catch (Exception ex) when (ex is not JobQueueException)
         {

@@ -73,7 +73,9 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         _waiters.Wake(entries.Count);
         if (entries.Count > parked)
         {
-            GrainFactory.GetGrain<IQueueDirectoryGrain>(0).JobsAvailable(Queue).Ignore();
+            var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);
+            var queue = Queue;
+            Announcements.SendAsync(() => directory.JobsAvailable(queue)).Ignore();
         }
 
         return Task.CompletedTask;
