@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using JobQueue.Grains.Storage;
 using JobQueue.Silo.Hosting;
 
@@ -91,48 +89,5 @@ internal sealed class BenchHost : IAsyncDisposable
             await _manager.DisposeAsync().ConfigureAwait(false);
             _manager = null;
         }
-    }
-}
-
-/// <summary>One measured figure, printed as a JSON line.</summary>
-internal sealed record Figure(string Name, double Value, string Unit, long Jobs)
-{
-    /// <summary>What the same run measured to compare with (e.g. the same operation on an empty queue).</summary>
-    public double? Baseline { get; init; }
-
-    /// <summary>What the baseline is.</summary>
-    public string? BaselineName { get; init; }
-
-    /// <summary>Value divided by baseline.</summary>
-    public double? Ratio => Baseline is > 0 ? Math.Round(Value / Baseline.Value, 3) : null;
-
-    /// <summary>The target from the issues, where there is one.</summary>
-    public double? Target { get; init; }
-
-    /// <summary>Whether the value meets the target (lower is better for times and memory, higher for rates).</summary>
-    public bool? MeetsTarget => Target is null ? null : Unit.EndsWith("/s", StringComparison.Ordinal) ? Value >= Target : Value <= Target;
-
-    public string Store { get; init; } = "";
-
-    public void Print() => Console.Out.WriteLine(JsonSerializer.Serialize(this, Cli.Json));
-}
-
-/// <summary>Timing helpers.</summary>
-internal static class Measure
-{
-    public static async Task<TimeSpan> TimeAsync(Func<Task> action)
-    {
-        var watch = Stopwatch.StartNew();
-        await action().ConfigureAwait(false);
-        return watch.Elapsed;
-    }
-
-    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return Percentile(sorted, 0.5);
     }
 }

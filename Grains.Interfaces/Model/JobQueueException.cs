@@ -1,47 +1,5 @@
 namespace JobQueue;
 
-/// <summary>The kinds of error the queue reports; they mirror the model's Err* values.</summary>
-[GenerateSerializer, Alias("JobQueue.JobQueueErrorKind")]
-public enum JobQueueErrorKind
-{
-    /// <summary>The request itself was malformed (missing or out-of-range arguments).</summary>
-    BadRequest = 0,
-
-    /// <summary>The job is not in a state that allows the operation, or its fields are invalid.</summary>
-    BadJob = 1,
-
-    /// <summary>No such job.</summary>
-    MissingJob = 2,
-
-    /// <summary>The caller does not hold the job's current lease.</summary>
-    MustReserve = 3,
-
-    /// <summary>The queue is closed (draining or shutting down).</summary>
-    QueueClosed = 4,
-
-    /// <summary>The server could not be reached.</summary>
-    NoServer = 5,
-
-    /// <summary>The database failed.</summary>
-    DbError = 6,
-
-    /// <summary>An unexpected internal error.</summary>
-    Internal = 7,
-}
-
-/// <summary>One problem with one job of a batch: its index, key and the offending field.</summary>
-[GenerateSerializer, Immutable, Alias("JobQueue.JobProblem")]
-public sealed record JobProblem(
-    [property: Id(0)] int Index,
-    [property: Id(1)] string? Key,
-    [property: Id(2)] string Field,
-    [property: Id(3)] string Problem)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        Key is null ? $"job {Index}: {Field} {Problem}" : $"job {Index} ({Key}): {Field} {Problem}";
-}
-
 /// <summary>The one exception type of the job queue; <see cref="Kind"/> says what went wrong.</summary>
 [GenerateSerializer, Alias("JobQueue.JobQueueException")]
 public sealed class JobQueueException : Exception

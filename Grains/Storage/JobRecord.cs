@@ -117,26 +117,3 @@ public sealed record JobRecord
     /// <summary>This job's place in its ready queue.</summary>
     public ReadyEntry ReadyEntry => new(Key, Priority, Seq);
 }
-
-/// <summary>The grouping the counters table keeps: rep group, state, exit code and fail reason.</summary>
-public readonly record struct CountKey(string RepGroup, JobState State, int ExitCode, string FailReason)
-{
-    /// <summary>The exit code recorded for jobs that never exited.</summary>
-    public const int NotExited = -1;
-}
-
-/// <summary>One row of the counters table.</summary>
-public sealed record CountRow(CountKey Key, long Count);
-
-/// <summary>A running (or reserved) job's timing, for the estimated time to completion.</summary>
-public sealed record RunningJob(string Key, string Queue, DateTimeOffset? StartedAt, TimeSpan Time);
-
-/// <summary>A learned-resources histogram bucket: how many runs fell in (bucket-1, bucket] units.</summary>
-public sealed record HistogramBucket(int Bucket, long Count);
-
-/// <summary>Past runs of a req group: memory buckets of 100 MB and time buckets of 30 minutes.</summary>
-public sealed record ReqGroupHistory(IReadOnlyList<HistogramBucket> Ram, IReadOnlyList<HistogramBucket> Time)
-{
-    /// <summary>No runs yet.</summary>
-    public static readonly ReqGroupHistory Empty = new([], []);
-}

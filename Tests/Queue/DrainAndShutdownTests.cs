@@ -2,9 +2,6 @@ using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Queue;
 
-/// <summary>A test cluster of its own: draining and shutting down change it for good.</summary>
-public sealed class DrainingClusterFixture : QueueClusterFixture;
-
 /// <summary>Drain and shutdown as the model documents them.</summary>
 public sealed class DrainAndShutdownTests(DrainingClusterFixture fixture) : IClassFixture<DrainingClusterFixture>
 {

@@ -1,7 +1,4 @@
 using JobQueue.Grains.Storage;
-using JobQueue.Grains.Storage.Postgres;
-using JobQueue.Grains.Storage.Sqlite;
-using JobQueue.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace JobQueue.Tests.Storage;
@@ -276,52 +273,4 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     private async Task<long> CountAsync(string repGroup, JobState state) =>
         (await Store.Monitor.GetCountsAsync(repGroup, Ct)).Where(c => c.Key.State == state).Sum(c => c.Count);
-}
-
-public sealed class SqliteStoreContractTests : StoreContractTests
-{
-    private readonly TempDirectory _directory = new("sqlite-contract");
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _directory.Dispose();
-    }
-
-    protected override Task<IJobStore> CreateStoreAsync() =>
-        Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_directory.Path, "store.db")));
-
-    protected override async Task<IJobStore> OpenAgainAsync()
-    {
-        var store = new SqliteJobStore(Path.Combine(_directory.Path, "store.db"));
-        await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return store;
-    }
-}
-
-public sealed class PostgresStoreContractTests : StoreContractTests
-{
-    private PostgresDatabase? _database;
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    protected override async Task<IJobStore> CreateStoreAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        return new PostgresJobStore(_database.ConnectionString);
-    }
-
-    protected override async Task<IJobStore> OpenAgainAsync()
-    {
-        var store = new PostgresJobStore(_database!.ConnectionString);
-        await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return store;
-    }
 }

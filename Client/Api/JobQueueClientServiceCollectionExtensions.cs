@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+
+namespace JobQueue.Client;
+
+/// <summary>Hosting helpers for using the client inside another application.</summary>
+public static class JobQueueClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Prepares an Orleans client for the job queue: cancelled calls wait for the grain to acknowledge (so a cancelled
+    /// reserve never leaves a job reserved), and a <see cref="JobQueueClient"/> is registered over it.
+    /// </summary>
+    public static IClientBuilder AddJobQueueClient(this IClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configure<ClientMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
+        builder.Services.AddJobQueueClient();
+        return builder;
+    }
+
+    /// <summary>Registers a <see cref="JobQueueClient"/> over the application's Orleans <see cref="IClusterClient"/>.</summary>
+    public static IServiceCollection AddJobQueueClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(sp => new JobQueueClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<TimeProvider>()));
+        return services;
+    }
+}

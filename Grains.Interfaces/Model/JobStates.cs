@@ -1,0 +1,36 @@
+namespace JobQueue;
+
+/// <summary>Names of <see cref="JobState"/> values as users write them.</summary>
+public static class JobStates
+{
+    /// <summary>The lower-case name of a state ("ready", "buried", ...).</summary>
+    public static string ToName(this JobState state) => state switch
+    {
+        JobState.Delayed => "delayed",
+        JobState.Ready => "ready",
+        JobState.Reserved => "reserved",
+        JobState.Running => "running",
+        JobState.Buried => "buried",
+        JobState.Complete => "complete",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown job state"),
+    };
+
+    /// <summary>Parses a state name case-insensitively.</summary>
+    public static bool TryParse(string? name, out JobState state)
+    {
+        foreach (var candidate in Enum.GetValues<JobState>())
+        {
+            if (string.Equals(candidate.ToName(), name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                state = candidate;
+                return true;
+            }
+        }
+
+        state = default;
+        return false;
+    }
+
+    /// <summary>True for the states in which a runner holds the job's lease.</summary>
+    public static bool IsLeased(this JobState state) => state is JobState.Reserved or JobState.Running;
+}

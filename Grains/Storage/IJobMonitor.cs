@@ -1,0 +1,26 @@
+namespace JobQueue.Grains.Storage;
+
+/// <summary>Read-only status queries; every one is bounded by a limit or by the size of its answer.</summary>
+public interface IJobMonitor
+{
+    /// <summary>Incomplete jobs by key; missing keys are left out.</summary>
+    Task<IReadOnlyList<JobRecord>> GetJobsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>The latest completed run of each key that has one.</summary>
+    Task<IReadOnlyList<JobRecord>> GetLatestRunsAsync(IReadOnlyList<string> keys, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>Every completed run of a key, oldest first.</summary>
+    Task<IReadOnlyList<JobRecord>> GetRunsAsync(string key, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>The counters, optionally of one rep group; only non-zero rows.</summary>
+    Task<IReadOnlyList<CountRow>> GetCountsAsync(string? repGroup, CancellationToken cancellationToken);
+
+    /// <summary>Jobs of one count group (rep group or all, state, exit code, fail reason), oldest first.</summary>
+    Task<IReadOnlyList<JobRecord>> GetGroupAsync(string? repGroup, CountKey group, int limit, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>All jobs matching a rep group (or all incomplete) and an optional state, oldest first.</summary>
+    Task<IReadOnlyList<JobRecord>> GetAllAsync(string? repGroup, JobState? state, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>Reserved and running jobs.</summary>
+    Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken);
+}

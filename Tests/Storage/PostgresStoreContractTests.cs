@@ -1,0 +1,32 @@
+using JobQueue.Grains.Storage;
+using JobQueue.Grains.Storage.Postgres;
+using JobQueue.Tests.Infrastructure;
+
+namespace JobQueue.Tests.Storage;
+
+public sealed class PostgresStoreContractTests : StoreContractTests
+{
+    private PostgresDatabase? _database;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    protected override async Task<IJobStore> CreateStoreAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return new PostgresJobStore(_database.ConnectionString);
+    }
+
+    protected override async Task<IJobStore> OpenAgainAsync()
+    {
+        var store = new PostgresJobStore(_database!.ConnectionString);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return store;
+    }
+}

@@ -1,0 +1,26 @@
+using JobQueue.Grains.Storage;
+using JobQueue.Grains.Storage.Sqlite;
+using JobQueue.Tests.Infrastructure;
+
+namespace JobQueue.Tests.Storage;
+
+public sealed class SqliteStoreContractTests : StoreContractTests
+{
+    private readonly TempDirectory _directory = new("sqlite-contract");
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    protected override Task<IJobStore> CreateStoreAsync() =>
+        Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_directory.Path, "store.db")));
+
+    protected override async Task<IJobStore> OpenAgainAsync()
+    {
+        var store = new SqliteJobStore(Path.Combine(_directory.Path, "store.db"));
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return store;
+    }
+}
