@@ -36,13 +36,6 @@ public sealed class EnvironmentBlob
         return new EnvironmentBlob(KeyOf(raw), Compression.Compress(raw));
     }
 
-    /// <summary>Decodes a compressed environment into its entries.</summary>
-    public static IReadOnlyList<string> Decode(byte[] compressed)
-    {
-        var raw = Encoding.UTF8.GetString(Compression.Decompress(compressed));
-        return raw.Length == 0 ? [] : raw.Split('\0');
-    }
-
     /// <summary>Decodes a compressed environment stored under <paramref name="key"/>; false if it is corrupt (its content no longer hashes to its key).</summary>
     public static bool TryDecode(string key, byte[] compressed, out IReadOnlyList<string> entries)
     {

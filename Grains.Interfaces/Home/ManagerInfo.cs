@@ -69,22 +69,6 @@ public sealed record ManagerInfo
         }
     }
 
-    /// <summary>True if a process with this id exists and is not a zombie (dead, waiting to be reaped).</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            // /proc/PID/stat: "pid (comm) S ..."; the state follows the last ')' since comm may hold spaces or parentheses.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].TrimStart();
-            return pid > 0 && state.Length > 0 && state[0] is not ('Z' or 'X');
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Writes this record atomically to <paramref name="home"/>, readable by its owner only.</summary>
     public void Write(string home) => PrivateFiles.WriteAllText(Path.Combine(home, FileName), JsonSerializer.Serialize(this, Json));
 

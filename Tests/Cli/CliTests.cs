@@ -22,7 +22,7 @@ public sealed class CliTests : IAsyncLifetime
         if (ManagerInfo.Read(_home.Path) is { } info)
         {
             await _cli.RunAsync("manager", "stop");
-            await Eventually.True(() => !ManagerInfo.IsAlive(info.Pid), TimeSpan.FromSeconds(60), "the manager to stop");
+            await Eventually.True(() => !Sessions.IsAlive(info.Pid), TimeSpan.FromSeconds(60), "the manager to stop");
         }
 
         _home.Dispose();

@@ -42,7 +42,7 @@ public sealed class ManagerCrashTests : IAsyncLifetime
         await Eventually.True(() => ManagerInfo.Read(_home.Path) is not null, TimeSpan.FromSeconds(60), "the first manager to start");
         var dead = ManagerInfo.Read(_home.Path)!;
         ChildProcess.Send(dead.Pid, SigKill);
-        await Eventually.True(() => !ManagerInfo.IsAlive(dead.Pid), TimeSpan.FromSeconds(30), "the first manager to die");
+        await Eventually.True(() => !Sessions.IsAlive(dead.Pid), TimeSpan.FromSeconds(30), "the first manager to die");
         Assert.True(Directory.Exists($"/proc/{dead.Pid}"), "the dead manager should linger as a zombie for this test to mean anything");
         Assert.False(keeper.HasExited);
 

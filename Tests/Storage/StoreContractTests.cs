@@ -191,7 +191,8 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         var stored = await Store.GetEnvAsync(env.Key, Ct);
 
-        Assert.Equal(["A=1", "B=2"], EnvironmentBlob.Decode(stored!));
+        Assert.True(EnvironmentBlob.TryDecode(env.Key, stored!, out var entries));
+        Assert.Equal(["A=1", "B=2"], entries);
         Assert.Null(await Store.GetEnvAsync("missing", Ct));
     }
 
