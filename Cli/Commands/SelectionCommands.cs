@@ -11,8 +11,7 @@ public static class SelectionCommands
         "Make buried jobs ready again, with their retries restored",
         "kicked",
         allowState: false,
-        async (client, jobs, ct) => await client.KickAsync(jobs.Where(j => j.State == JobState.Buried).Select(j => new JobRef(j.Key)), ct).ConfigureAwait(false),
-        JobState.Buried);
+        BulkAction.Kick);
 
     /// <summary>"remove": delete jobs that are not running.</summary>
     public static Command Remove() => Create(
@@ -20,8 +19,7 @@ public static class SelectionCommands
         "Remove jobs that are not reserved or running",
         "removed",
         allowState: true,
-        async (client, jobs, ct) => await client.DeleteAsync(jobs.Where(j => !j.State.IsLeased() && j.State != JobState.Complete).Select(j => new JobRef(j.Key)), ct).ConfigureAwait(false),
-        null);
+        BulkAction.Delete);
 
     /// <summary>"kill": stop running jobs; they are buried.</summary>
     public static Command Kill() => Create(
@@ -29,16 +27,14 @@ public static class SelectionCommands
         "Stop reserved and running jobs; they are buried, not retried",
         "killed",
         allowState: false,
-        async (client, jobs, ct) => await client.KillAsync(jobs.Where(j => j.State.IsLeased()).Select(j => new JobRef(j.Key)), ct).ConfigureAwait(false),
-        null);
+        BulkAction.Kill);
 
     private static Command Create(
         string name,
         string description,
         string verb,
         bool allowState,
-        Func<JobQueueClient, IReadOnlyList<Job>, CancellationToken, Task<int>> act,
-        JobState? implicitState)
+        BulkAction action)
     {
         var repGroup = new Option<string?>("--rep-grp", "-i") { Description = "Jobs of this reporting group" };
         var cmd = new Option<string?>("--cmd") { Description = "The job running this command" };
@@ -60,7 +56,7 @@ public static class SelectionCommands
                 return Cli.Error($"choose the jobs to {name} with exactly one of --rep-grp NAME, --cmd CMD [--cwd DIR] or --all");
             }
 
-            var wanted = implicitState;
+            JobState? wanted = null;
             if (allowState && parse.GetValue(state) is { } stateName)
             {
                 wanted = JobStates.TryParse(stateName, out var parsed) ? parsed : throw new FormatException($"--state \"{stateName}\" is not a job state");
@@ -69,23 +65,19 @@ public static class SelectionCommands
             return await Cli.WithManagerAsync(
                 async client =>
                 {
-                    IReadOnlyList<Job> jobs;
+                    // Selected and changed on the server, however many jobs match.
+                    var filter = new JobFilter { State = wanted };
                     if (parse.GetValue(cmd) is { } command)
                     {
                         var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
-                        var job = await client.GetByCmdAsync(command, directory, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        jobs = job is null || (wanted is { } s && job.State != s) ? [] : [job];
+                        filter = filter with { Keys = [JobKey.For(directory, command)] };
                     }
                     else if (parse.GetValue(repGroup) is { } group)
                     {
-                        jobs = await client.GetByRepGroupAsync(group, 0, wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        jobs = await client.GetIncompleteAsync(0, wanted, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        filter = filter with { RepGroup = group };
                     }
 
-                    var count = await act(client, jobs, cancellationToken).ConfigureAwait(false);
+                    var count = await client.ApplyAsync(filter, action, cancellationToken).ConfigureAwait(false);
                     if (parse.GetValue(json))
                     {
                         Cli.WriteJson(new Dictionary<string, int> { [verb] = count });

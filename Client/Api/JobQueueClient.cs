@@ -107,40 +107,12 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(jobs);
         var list = jobs as IReadOnlyList<JobSpec> ?? [.. jobs];
         JobSpecValidator.ThrowIfInvalid(list);
-        var envs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var current = new Lazy<EnvironmentBlob>(() => EnvironmentBlob.Encode(CurrentEnvironment.Entries()));
-        var byList = new Dictionary<IReadOnlyList<string>, EnvironmentBlob>(ReferenceEqualityComparer.Instance);
-        var envKeys = new string[list.Count];
-        for (var i = 0; i < list.Count; i++)
-        {
-            EnvironmentBlob blob;
-            if (list[i].Env is { } env)
-            {
-                if (!byList.TryGetValue(env, out blob!))
-                {
-                    blob = EnvironmentBlob.Encode(env);
-                    byList[env] = blob;
-                }
-            }
-            else
-            {
-                blob = current.Value;
-            }
-
-            envs[blob.Key] = blob.Compressed;
-            envKeys[i] = blob.Key;
-        }
-
         var total = new AddResult(0, 0);
         var adder = _cluster.GetGrain<IJobAdderGrain>(0);
-        for (var start = 0; start < list.Count; start += AddChunkSize)
+        foreach (var batch in AddBatch.Split(list, CurrentEnvironment.Entries, AddChunkSize, skipCompleted))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(AddChunkSize, list.Count - start);
-            var chunkJobs = list.Skip(start).Take(count).Select(j => j with { Env = null }).ToArray();
-            var chunkKeys = envKeys.AsSpan(start, count).ToArray();
-            var chunkEnvs = chunkKeys.Distinct(StringComparer.Ordinal).ToDictionary(k => k, k => envs[k], StringComparer.Ordinal);
-            total += await Call("Add", adder.Add(new AddBatch(chunkJobs, chunkKeys, chunkEnvs, start, skipCompleted)), cancellationToken).ConfigureAwait(false);
+            total += await Call("Add", adder.Add(batch), cancellationToken).ConfigureAwait(false);
         }
 
         return total;
@@ -195,18 +167,6 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(job);
         return new JobExecutor(this, _time).ExecuteAsync(job, shell, options ?? new ExecuteOptions(), cancellationToken);
     }
-
-    /// <summary>Makes buried jobs ready again, with their retries restored. Returns how many were kicked.</summary>
-    public Task<int> KickAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>
-        CountAsync("Kick", jobs, g => g.Kick(), cancellationToken);
-
-    /// <summary>Removes jobs that are not reserved or running. Returns how many were removed.</summary>
-    public Task<int> DeleteAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>
-        CountAsync("Delete", jobs, g => g.Delete(), cancellationToken);
-
-    /// <summary>Stops jobs: reserved ones are buried at once, running ones are killed by their runner and buried. Returns how many were affected.</summary>
-    public Task<int> KillAsync(IEnumerable<JobRef> jobs, CancellationToken cancellationToken = default) =>
-        CountAsync("Kill", jobs, g => g.Kill(), cancellationToken);
 
     /// <summary>The job that runs <paramref name="cmd"/> in <paramref name="cwd"/> (its latest run if complete), or null.</summary>
     public async Task<Job?> GetByCmdAsync(string cmd, string cwd, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default)
@@ -354,19 +314,6 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     };
 
     private IJobGrain JobGrain(Job job) => _cluster.GetGrain<IJobGrain>((job ?? throw new ArgumentNullException(nameof(job))).Key);
-
-    private async Task<int> CountAsync(string operation, IEnumerable<JobRef> jobs, Func<IJobGrain, Task<bool>> action, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(jobs);
-        var count = 0;
-        foreach (var chunk in jobs.Select(j => j.Key).Distinct(StringComparer.Ordinal).Chunk(256))
-        {
-            var results = await Call(operation, Task.WhenAll(chunk.Select(k => action(_cluster.GetGrain<IJobGrain>(k)))), cancellationToken).ConfigureAwait(false);
-            count += results.Count(r => r);
-        }
-
-        return count;
-    }
 
     private async Task<Job?> ReserveLoopAsync(Func<TimeSpan, Task<Job?>> reserve, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -19,4 +19,16 @@ public interface IJobQueryGrain : IGrainWithIntegerKey
     /// <summary>Counts of jobs by state for each rep group (or one).</summary>
     [Alias("GetRepGroupCounts")]
     Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCounts(string? repGroup);
+
+    /// <summary>
+    /// One page of the jobs matching <paramref name="filter"/>, resuming after the cursor <paramref name="after"/>
+    /// (null: from the start); at most <paramref name="limit"/> (capped at <see cref="JobQueueDefaults.MaxPageSize"/>).
+    /// </summary>
+    /// <exception cref="FormatException"><paramref name="after"/> is not a cursor of this server.</exception>
+    [Alias("List")]
+    Task<JobPage> List(JobFilter filter, string? after, int limit, bool getStd, bool getEnv);
+
+    /// <summary>A rep group's jobs by state, exit code and fail reason, with the statistics of their runs.</summary>
+    [Alias("GetGroupStats")]
+    Task<IReadOnlyList<JobGroupStats>> GetGroupStats(string repGroup);
 }

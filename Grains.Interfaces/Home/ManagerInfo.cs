@@ -26,6 +26,9 @@ public sealed record ManagerInfo
     /// <summary>The web interface's port, or 0.</summary>
     public int WebPort { get; init; }
 
+    /// <summary>The web interface's address ("http://host:port/"), or null when it is off.</summary>
+    public string? WebUrl { get; init; }
+
     /// <summary>The Orleans cluster id.</summary>
     public string ClusterId { get; init; } = "jobqueue";
 
@@ -40,7 +43,6 @@ public sealed record ManagerInfo
 
     /// <summary>"sqlite" or "postgres".</summary>
     public string Storage { get; init; } = "sqlite";
-
 
     /// <summary>When the manager started.</summary>
     public DateTimeOffset StartedAt { get; init; }

@@ -40,6 +40,12 @@ public static class JobQueueDefaults
     /// <summary>The most output bytes of one stream a report may carry: head, omission marker and tail.</summary>
     public const int MaxReportedOutputBytes = (2 * OutputKeepBytes) + 64;
 
+    /// <summary>The most jobs one page of a listing holds.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>The most jobs one step of a bulk action changes; the caller goes on from the cursor it returns.</summary>
+    public const int BulkStepSize = 5000;
+
     /// <summary>The largest priority and retry count.</summary>
     public const int MaxByteValue = 255;
 

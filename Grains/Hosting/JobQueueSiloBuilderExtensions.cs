@@ -46,6 +46,8 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<IJobStore>(_ => store.Provider == JobStoreProviders.Postgres
             ? new Storage.Postgres.PostgresJobStore(store.ConnectionString!, store.Deployment)
             : new SqliteJobStore(store.DbFile!, store.Synchronous));
+        services.AddMetrics();
+        services.TryAddSingleton<Metrics.JobQueueMetrics>();
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<ResourceAdvisor>();
         services.AddSingleton<EnvironmentCache>();

@@ -108,6 +108,65 @@ public sealed class JobQueries(IJobMonitor monitor, EnvironmentCache environment
             })];
     }
 
+    /// <summary>As <see cref="IJobQueryGrain"/>.</summary>
+    public async Task<JobPage> List(JobFilter filter, string? after, int limit, bool getStd, bool getEnv)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var cursor = after is null ? null : JobCursor.Parse(after);
+        limit = Math.Clamp(limit, 1, JobQueueDefaults.MaxPageSize);
+
+        // One more than asked tells whether there is a next page without a count.
+        var rows = await Monitor.GetPageAsync(filter, cursor, limit + 1, getStd, CancellationToken.None).ConfigureAwait(true);
+        var jobs = new List<Job>(Math.Min(rows.Count, limit));
+        foreach (var (record, _) in rows.Take(limit))
+        {
+            jobs.Add(await ToJobAsync(record, getStd, getEnv).ConfigureAwait(true));
+        }
+
+        return new JobPage(jobs, rows.Count > limit ? rows[limit - 1].Cursor.ToString() : null);
+    }
+
+    /// <summary>As <see cref="IJobQueryGrain"/>.</summary>
+    public async Task<IReadOnlyList<JobGroupStats>> GetGroupStats(string repGroup)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repGroup);
+        var counts = await Monitor.GetCountsAsync(repGroup, CancellationToken.None).ConfigureAwait(true);
+        var (rows, buckets) = await Monitor.GetStatsAsync(repGroup, CancellationToken.None).ConfigureAwait(true);
+        var totals = rows.ToDictionary(r => r.Key, r => r.Totals);
+        var histograms = buckets.ToLookup(b => (b.Key, b.Kind));
+        long[] Histogram(CountKey key, int kind, int size)
+        {
+            var bars = new long[size + 1];
+            foreach (var bucket in histograms[(key, kind)])
+            {
+                bars[Math.Clamp(bucket.Bucket, 0, size)] += bucket.N;
+            }
+
+            return bars;
+        }
+
+        return [.. counts
+            .Where(c => c.Count > 0)
+            .OrderBy(c => c.Key.State).ThenBy(c => c.Key.ExitCode).ThenBy(c => c.Key.FailReason, StringComparer.Ordinal)
+            .Select(c =>
+            {
+                var t = totals.GetValueOrDefault(c.Key);
+                return new JobGroupStats
+                {
+                    State = c.Key.State,
+                    ExitCode = c.Key.ExitCode,
+                    FailReason = c.Key.FailReason,
+                    Count = c.Count,
+                    Measured = Math.Max(0, t.N),
+                    PeakRamMb = Spread.From(t.N, t.RamSum, t.RamSquares),
+                    WallSeconds = Spread.From(t.N, t.WallSum, t.WallSquares),
+                    CpuSeconds = Spread.From(t.N, t.CpuSum, t.CpuSquares),
+                    RamHistogram = Histogram(c.Key, BatchEffects.RamKind, RunBuckets.RamMb.Count),
+                    WallHistogram = Histogram(c.Key, BatchEffects.TimeKind, RunBuckets.WallSeconds.Count),
+                };
+            })];
+    }
+
     private async Task<Job> ToJobAsync(JobRecord record, bool getStd, bool getEnv, int similar = 0)
     {
         var env = getEnv ? await environments.GetAsync(record.EnvKey).ConfigureAwait(true) : null;

@@ -20,4 +20,10 @@ public sealed class JobQueryGrain(IJobStore store, EnvironmentCache environments
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCounts(string? repGroup) => _queries.GetRepGroupCounts(repGroup);
+
+    /// <inheritdoc />
+    public Task<JobPage> List(JobFilter filter, string? after, int limit, bool getStd, bool getEnv) => _queries.List(filter, after, limit, getStd, getEnv);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobGroupStats>> GetGroupStats(string repGroup) => _queries.GetGroupStats(repGroup);
 }

@@ -21,12 +21,12 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     private DateTimeOffset _queuesFetchedAt = DateTimeOffset.MinValue;
 
     /// <summary>Creates the grain.</summary>
-    public QueueDirectoryGrain(IJobStore store, ModeView mode, IOptions<JobQueueOptions> options, TimeProvider time)
+    public QueueDirectoryGrain(IJobStore store, ModeView mode, Metrics.JobQueueMetrics metrics, IOptions<JobQueueOptions> options, TimeProvider time)
     {
         _store = store;
         _options = options.Value;
         _time = time;
-        _waiters = new Waiters(time, mode);
+        _waiters = new Waiters(time, mode, metrics);
     }
 
     /// <inheritdoc />

@@ -25,14 +25,14 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private DateTimeOffset _lastStoreCheck = DateTimeOffset.MinValue;
 
     /// <summary>Creates the grain.</summary>
-    public QueueGrain(IJobStore store, ModeView mode, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
+    public QueueGrain(IJobStore store, ModeView mode, Metrics.JobQueueMetrics metrics, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
     {
         _store = store;
         _options = options.Value;
         _time = time;
         _logger = logger;
         _buffer = new ReadyBuffer(_options.ReadyBufferSize);
-        _waiters = new Waiters(time, mode);
+        _waiters = new Waiters(time, mode, metrics);
     }
 
     private string Queue => this.GetPrimaryKeyString();

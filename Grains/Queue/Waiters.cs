@@ -12,11 +12,13 @@ internal sealed class Waiters : IDisposable
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly ModeView _mode;
+    private readonly Metrics.JobQueueMetrics _metrics;
 
-    public Waiters(TimeProvider time, ModeView mode)
+    public Waiters(TimeProvider time, ModeView mode, Metrics.JobQueueMetrics metrics)
     {
         _time = time;
         _mode = mode;
+        _metrics = metrics;
         mode.Changed += WakeAll;
     }
 
@@ -38,7 +40,8 @@ internal sealed class Waiters : IDisposable
     /// </summary>
     public async Task<Job?> ReserveAsync(TimeSpan maxWait, TimeSpan recheck, Func<Task<Job?>> attempt, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + maxWait;
+        var started = _time.GetUtcNow();
+        var deadline = started + maxWait;
         while (true)
         {
             // A caller that gave up must not take a job that nobody would run. While the manager drains, reserving
@@ -46,12 +49,14 @@ internal sealed class Waiters : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (!_mode.IsDraining && await attempt().ConfigureAwait(true) is { } job)
             {
+                _metrics.ReserveWaited(_time.GetUtcNow() - started, reserved: true);
                 return job;
             }
 
             var remaining = deadline - _time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
             {
+                _metrics.ReserveWaited(_time.GetUtcNow() - started, reserved: false);
                 return null;
             }
 

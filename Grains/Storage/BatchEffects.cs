@@ -15,18 +15,27 @@ internal sealed class BatchEffects
     private readonly Dictionary<CountKey, long> _counts = [];
     private readonly Dictionary<(string ReqGroup, int Kind, int Bucket), long> _histogram = [];
     private readonly HashSet<string> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<CountKey, RunTotals> _stats = [];
+    private readonly Dictionary<(CountKey Key, int Kind, int Bucket), long> _statsHistogram = [];
 
     /// <summary>Count deltas, sorted.</summary>
     public IEnumerable<KeyValuePair<CountKey, long>> Counts =>
-        _counts.Where(c => c.Value != 0)
-            .OrderBy(c => c.Key.RepGroup, StringComparer.Ordinal)
-            .ThenBy(c => c.Key.State)
-            .ThenBy(c => c.Key.ExitCode)
-            .ThenBy(c => c.Key.FailReason, StringComparer.Ordinal);
+        _counts.Where(c => c.Value != 0).OrderBy(c => c.Key, CountKeyOrder.Instance);
 
     /// <summary>Histogram deltas, sorted.</summary>
     public IEnumerable<KeyValuePair<(string ReqGroup, int Kind, int Bucket), long>> Histogram =>
         _histogram.OrderBy(h => h.Key.ReqGroup, StringComparer.Ordinal).ThenBy(h => h.Key.Kind).ThenBy(h => h.Key.Bucket);
+
+    /// <summary>Statistics deltas, sorted.</summary>
+    public IEnumerable<KeyValuePair<CountKey, RunTotals>> Stats =>
+        _stats.Where(s => s.Value.N != 0).OrderBy(s => s.Key, CountKeyOrder.Instance);
+
+    /// <summary>Statistics histogram deltas, sorted.</summary>
+    public IEnumerable<KeyValuePair<(CountKey Key, int Kind, int Bucket), long>> StatsHistogram =>
+        _statsHistogram.Where(h => h.Value != 0)
+            .OrderBy(h => h.Key.Key, CountKeyOrder.Instance)
+            .ThenBy(h => h.Key.Kind)
+            .ThenBy(h => h.Key.Bucket);
 
     /// <summary>Scheduler groups seen, sorted.</summary>
     public IEnumerable<string> Queues => _queues.Order(StringComparer.Ordinal);
@@ -34,17 +43,17 @@ internal sealed class BatchEffects
     /// <summary>Records a new job.</summary>
     public void Added(JobRecord job)
     {
-        Count(job.CountKey, 1);
+        Count(job, 1);
         _queues.Add(job.Queue);
     }
 
     /// <summary>Records a committed change.</summary>
     public void Changed(JobChange change)
     {
-        Count(change.Before.CountKey, -1);
+        Count(change.Before, -1);
         if (change.After is { } after)
         {
-            Count(after.CountKey, 1);
+            Count(after, 1);
             _queues.Add(after.Queue);
         }
 
@@ -74,5 +83,19 @@ internal sealed class BatchEffects
         _histogram[key] = _histogram.GetValueOrDefault(key) + 1;
     }
 
-    private void Count(CountKey key, long delta) => _counts[key] = _counts.GetValueOrDefault(key) + delta;
+    private void Count(JobRecord job, int delta)
+    {
+        var key = job.CountKey;
+        _counts[key] = _counts.GetValueOrDefault(key) + delta;
+        if (RunTotals.Of(job) is not { } run)
+        {
+            return;
+        }
+
+        _stats[key] = _stats.GetValueOrDefault(key) + (delta > 0 ? run : -run);
+        var ram = (key, RamKind, RunBuckets.Of(RunBuckets.RamMb, run.RamSum));
+        var wall = (key, TimeKind, RunBuckets.Of(RunBuckets.WallSeconds, run.WallSum));
+        _statsHistogram[ram] = _statsHistogram.GetValueOrDefault(ram) + delta;
+        _statsHistogram[wall] = _statsHistogram.GetValueOrDefault(wall) + delta;
+    }
 }

@@ -21,6 +21,16 @@ public interface IJobMonitor
     /// <summary>All jobs matching a rep group (or all incomplete) and an optional state, oldest first.</summary>
     Task<IReadOnlyList<JobRecord>> GetAllAsync(string? repGroup, JobState? state, bool withOutput, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> jobs matching <paramref name="filter"/> after <paramref name="after"/>, in index
+    /// order (incomplete jobs by state, exit code, fail reason and seq; then a rep group's complete runs), each with
+    /// the cursor that resumes after it. A seek on an index: the cost does not grow with the pages before it.
+    /// </summary>
+    Task<IReadOnlyList<(JobRecord Job, JobCursor Cursor)>> GetPageAsync(JobFilter filter, JobCursor? after, int limit, bool withOutput, CancellationToken cancellationToken);
+
+    /// <summary>The statistics rows and histogram buckets of a rep group's count groups (only non-empty ones).</summary>
+    Task<(IReadOnlyList<StatsRow> Rows, IReadOnlyList<StatsBucket> Buckets)> GetStatsAsync(string repGroup, CancellationToken cancellationToken);
+
     /// <summary>Reserved and running jobs.</summary>
     Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken);
 }

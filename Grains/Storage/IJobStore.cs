@@ -36,6 +36,12 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>The memory and time histograms of a req group's completed runs.</summary>
     Task<ReqGroupHistory> GetReqGroupHistoryAsync(string reqGroup, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The stored setting <paramref name="name"/>; if there is none yet, stores <paramref name="value"/> and returns it.
+    /// Every manager of a cluster gets the same answer (the first to store wins).
+    /// </summary>
+    Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken);
+
     /// <summary>Read-only queries for status reporting.</summary>
     IJobMonitor Monitor { get; }
 }

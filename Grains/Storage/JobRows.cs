@@ -25,6 +25,9 @@ internal static class JobRows
 
     private static readonly Dictionary<string, int> Ordinals = Selected.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
 
+    /// <summary>How many columns <see cref="SelectList"/> selects: a column selected after them is at this ordinal.</summary>
+    public static int Count => Selected.Length;
+
     /// <summary>The select list read by <see cref="Read"/>; output columns are NULL unless asked for.</summary>
     public static string SelectList(bool withOutput) =>
         string.Join(", ", Selected.Select(c => !withOutput && c is "stdout" or "stderr" ? $"NULL AS {c}" : c));

@@ -6,7 +6,7 @@ namespace JobQueue.Grains.Storage;
 /// The read side shared by the SQL stores: the same tables, indexes and queries on SQLite and PostgreSQL.
 /// Subclasses supply connections, schema creation and the batched write path.
 /// </summary>
-public abstract class SqlJobStore : IJobStore, IJobMonitor
+public abstract partial class SqlJobStore : IJobStore, IJobMonitor
 {
     /// <inheritdoc />
     public abstract string ProviderName { get; }
@@ -22,6 +22,9 @@ public abstract class SqlJobStore : IJobStore, IJobMonitor
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
+
+    /// <inheritdoc />
+    public abstract Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken);
 
     /// <inheritdoc />
     public async Task<JobRecord?> GetJobAsync(string key, CancellationToken cancellationToken)

@@ -15,14 +15,16 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private readonly IJobStore _store;
     private readonly ILogger<StoreWriter> _logger;
+    private readonly Metrics.JobQueueMetrics? _metrics;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _loop;
 
     /// <summary>Creates a writer over <paramref name="store"/>; call <see cref="Start"/> before writing.</summary>
-    public StoreWriter(IJobStore store, ILogger<StoreWriter> logger)
+    public StoreWriter(IJobStore store, ILogger<StoreWriter> logger, Metrics.JobQueueMetrics? metrics = null)
     {
         _store = store;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>How many batches were committed.</summary>
@@ -94,8 +96,10 @@ public sealed partial class StoreWriter : IAsyncDisposable
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var outcomes = await _store.WriteAsync([.. batch.Select(p => p.Write)], CancellationToken.None).ConfigureAwait(false);
+            var writes = batch.Select(p => p.Write).ToArray();
+            var outcomes = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            _metrics?.Committed(writes, outcomes, elapsed);
             if (elapsed > SlowBatch)
             {
                 LogSlowBatch(_logger, batch.Count, elapsed.TotalMilliseconds);

@@ -51,6 +51,14 @@ public sealed class PostgresJobStore : SqlJobStore
             }
 
             await ExecuteAsync(connection, PostgresSchema.Create, cancellationToken).ConfigureAwait(false);
+            await using (var computed = new NpgsqlCommand(JobQueueStorage.StatsComputedQuery, connection))
+            {
+                if (await computed.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 0L)
+                {
+                    await ExecuteAsync(connection, JobQueueStorage.StatsBackfill, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             await using (var check = new NpgsqlCommand("SELECT to_regclass('orleansquery') IS NOT NULL", connection))
             {
                 if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
@@ -301,6 +309,45 @@ public sealed class PostgresJobStore : SqlJobStore
                 counts.Select(c => c.Value).ToArray()));
         }
 
+        var stats = effects.Stats.ToList();
+        if (stats.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                "INSERT INTO jq_stats (rep_group, state, exit_code, fail_reason, n, ram_sum, ram_sq, wall_sum, wall_sq, cpu_sum, cpu_sq) " +
+                "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[]) " +
+                "ON CONFLICT (rep_group, state, exit_code, fail_reason) DO UPDATE SET n = jq_stats.n + excluded.n, " +
+                "ram_sum = jq_stats.ram_sum + excluded.ram_sum, ram_sq = jq_stats.ram_sq + excluded.ram_sq, " +
+                "wall_sum = jq_stats.wall_sum + excluded.wall_sum, wall_sq = jq_stats.wall_sq + excluded.wall_sq, " +
+                "cpu_sum = jq_stats.cpu_sum + excluded.cpu_sum, cpu_sq = jq_stats.cpu_sq + excluded.cpu_sq",
+                stats.Select(c => c.Key.RepGroup).ToArray(),
+                stats.Select(c => (long)c.Key.State).ToArray(),
+                stats.Select(c => (long)c.Key.ExitCode).ToArray(),
+                stats.Select(c => c.Key.FailReason).ToArray(),
+                stats.Select(c => c.Value.N).ToArray(),
+                stats.Select(c => c.Value.RamSum).ToArray(),
+                stats.Select(c => c.Value.RamSquares).ToArray(),
+                stats.Select(c => c.Value.WallSum).ToArray(),
+                stats.Select(c => c.Value.WallSquares).ToArray(),
+                stats.Select(c => c.Value.CpuSum).ToArray(),
+                stats.Select(c => c.Value.CpuSquares).ToArray()));
+        }
+
+        var statsHistogram = effects.StatsHistogram.ToList();
+        if (statsHistogram.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                "INSERT INTO jq_stats_hist (rep_group, state, exit_code, fail_reason, kind, bucket, n) " +
+                "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) " +
+                "ON CONFLICT (rep_group, state, exit_code, fail_reason, kind, bucket) DO UPDATE SET n = jq_stats_hist.n + excluded.n",
+                statsHistogram.Select(h => h.Key.Key.RepGroup).ToArray(),
+                statsHistogram.Select(h => (long)h.Key.Key.State).ToArray(),
+                statsHistogram.Select(h => (long)h.Key.Key.ExitCode).ToArray(),
+                statsHistogram.Select(h => h.Key.Key.FailReason).ToArray(),
+                statsHistogram.Select(h => (long)h.Key.Kind).ToArray(),
+                statsHistogram.Select(h => (long)h.Key.Bucket).ToArray(),
+                statsHistogram.Select(h => h.Value).ToArray()));
+        }
+
         var histogram = effects.Histogram.ToList();
         if (histogram.Count > 0)
         {
@@ -323,6 +370,18 @@ public sealed class PostgresJobStore : SqlJobStore
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc />
+    public override async Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        // The insert's RETURNING answers when this call stored it; the select, when another manager had.
+        await using var cmd = _dataSource.CreateCommand(
+            "WITH added AS (INSERT INTO jq_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value) " +
+            "SELECT value FROM added UNION ALL SELECT value FROM jq_meta WHERE name = $1 LIMIT 1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+        return (string)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     private string Describe()

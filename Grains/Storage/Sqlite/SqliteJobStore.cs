@@ -19,9 +19,7 @@ public sealed class SqliteJobStore : SqlJobStore
     private SqliteCommand? _updateJobWithOutput;
     private SqliteCommand? _deleteJob;
     private SqliteCommand? _insertHistory;
-    private SqliteCommand? _upsertCount;
-    private SqliteCommand? _upsertHistogram;
-    private SqliteCommand? _insertQueue;
+    private SqliteEffects? _effects;
     private SqliteCommand? _insertEnv;
 
     /// <summary>Creates a store on the file <paramref name="dbFile"/>.</summary>
@@ -88,7 +86,17 @@ public sealed class SqliteJobStore : SqlJobStore
 
         // The database holds every job's command and environment: its owner alone may read it.
         PrivateFiles.RestrictFiles(DbFile, DbFile + "-wal", DbFile + "-shm");
-        Execute(writer, SqliteSchema.Create);
+        Execute(writer, "BEGIN IMMEDIATE;" + SqliteSchema.Create);
+        using (var computed = writer.CreateCommand())
+        {
+            computed.CommandText = JobQueueStorage.StatsComputedQuery;
+            if ((long)computed.ExecuteScalar()! == 0)
+            {
+                Execute(writer, JobQueueStorage.StatsBackfill);
+            }
+        }
+
+        Execute(writer, "COMMIT;");
         using (var check = writer.CreateCommand())
         {
             check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'OrleansQuery'";
@@ -124,7 +132,7 @@ public sealed class SqliteJobStore : SqlJobStore
                 });
             }
 
-            ApplyEffects(transaction, effects);
+            _effects!.Apply(transaction, effects);
             transaction.Commit();
             return outcomes;
         }
@@ -159,15 +167,38 @@ public sealed class SqliteJobStore : SqlJobStore
     }
 
     /// <inheritdoc />
+    public override async Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var insert = SqliteEffects.Command(writer, "INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", "name", "value");
+            insert.Parameters["@name"].Value = name;
+            insert.Parameters["@value"].Value = value;
+            insert.ExecuteNonQuery();
+            using var select = SqliteEffects.Command(writer, "SELECT value FROM jq_meta WHERE name = @name", "name");
+            select.Parameters["@name"].Value = name;
+            return (string)select.ExecuteScalar()!;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var cmd in new[] { _insertJob, _updateJob, _updateJobWithOutput, _deleteJob, _insertHistory, _upsertCount, _upsertHistogram, _insertQueue, _insertEnv })
+            foreach (var cmd in new[] { _insertJob, _updateJob, _updateJobWithOutput, _deleteJob, _insertHistory, _insertEnv })
             {
                 cmd?.Dispose();
             }
+
+            _effects?.Dispose();
 
             if (_writer is not null)
             {
@@ -188,18 +219,6 @@ public sealed class SqliteJobStore : SqlJobStore
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            cmd.Parameters.Add(new SqliteParameter("@" + name, null));
-        }
-
-        return cmd;
     }
 
     private static void BindJob(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IEnumerable<string> columns)
@@ -239,11 +258,11 @@ public sealed class SqliteJobStore : SqlJobStore
     {
         var insertList = string.Join(", ", JobRows.InsertColumns);
         var insertValues = string.Join(", ", JobRows.InsertColumns.Select(c => "@" + c));
-        _insertJob = Command(
+        _insertJob = SqliteEffects.Command(
             writer,
             $"INSERT INTO jq_jobs ({insertList}) VALUES ({insertValues}) ON CONFLICT (key) DO NOTHING RETURNING seq",
             JobRows.InsertColumns);
-        _insertHistory = Command(
+        _insertHistory = SqliteEffects.Command(
             writer,
             $"INSERT INTO jq_history (seq, {insertList}, archived_at) VALUES (@seq, {insertValues}, @archived_at)",
             [.. JobRows.InsertColumns, "seq", "archived_at"]);
@@ -251,24 +270,14 @@ public sealed class SqliteJobStore : SqlJobStore
         var set = string.Join(", ", JobRows.UpdateColumns.Select(c => $"{c} = @{c}"));
         // Fenced on the row's incarnation (seq, new at every add) and its version: a stale writer of an archived and
         // re-added job cannot match even when the new row's version has climbed back to the old one.
-        _updateJob = Command(writer, $"UPDATE jq_jobs SET {set} WHERE key = @key AND seq = @expected_seq AND version = @expected", [.. JobRows.UpdateColumns, "key", "expected_seq", "expected"]);
-        _updateJobWithOutput = Command(
+        _updateJob = SqliteEffects.Command(writer, $"UPDATE jq_jobs SET {set} WHERE key = @key AND seq = @expected_seq AND version = @expected", [.. JobRows.UpdateColumns, "key", "expected_seq", "expected"]);
+        _updateJobWithOutput = SqliteEffects.Command(
             writer,
             $"UPDATE jq_jobs SET {set}, stdout = @stdout, stderr = @stderr WHERE key = @key AND seq = @expected_seq AND version = @expected",
             [.. JobRows.UpdateColumns, "stdout", "stderr", "key", "expected_seq", "expected"]);
-        _deleteJob = Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND seq = @expected_seq AND version = @expected", "key", "expected_seq", "expected");
-        _upsertCount = Command(
-            writer,
-            "INSERT INTO jq_counts (rep_group, state, exit_code, fail_reason, n) VALUES (@rg, @state, @ec, @fr, @n) " +
-            "ON CONFLICT (rep_group, state, exit_code, fail_reason) DO UPDATE SET n = jq_counts.n + excluded.n",
-            "rg", "state", "ec", "fr", "n");
-        _upsertHistogram = Command(
-            writer,
-            "INSERT INTO jq_req_hist (req_group, kind, bucket, n) VALUES (@rg, @kind, @bucket, @n) " +
-            "ON CONFLICT (req_group, kind, bucket) DO UPDATE SET n = jq_req_hist.n + excluded.n",
-            "rg", "kind", "bucket", "n");
-        _insertQueue = Command(writer, "INSERT INTO jq_queues (name) VALUES (@name) ON CONFLICT (name) DO NOTHING", "name");
-        _insertEnv = Command(writer, "INSERT INTO jq_envs (env_key, data) VALUES (@key, @data) ON CONFLICT (env_key) DO NOTHING", "key", "data");
+        _deleteJob = SqliteEffects.Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND seq = @expected_seq AND version = @expected", "key", "expected_seq", "expected");
+        _effects = new SqliteEffects(writer);
+        _insertEnv = SqliteEffects.Command(writer, "INSERT INTO jq_envs (env_key, data) VALUES (@key, @data) ON CONFLICT (env_key) DO NOTHING", "key", "data");
     }
 
     private Inserted Insert(SqliteTransaction transaction, InsertJobs insert, BatchEffects effects)
@@ -341,39 +350,5 @@ public sealed class SqliteJobStore : SqlJobStore
 
         effects.Changed(change);
         return Committed.Instance;
-    }
-
-    private void ApplyEffects(SqliteTransaction transaction, BatchEffects effects)
-    {
-        var counts = _upsertCount!;
-        counts.Transaction = transaction;
-        foreach (var (key, delta) in effects.Counts)
-        {
-            counts.Parameters["@rg"].Value = key.RepGroup;
-            counts.Parameters["@state"].Value = (long)key.State;
-            counts.Parameters["@ec"].Value = (long)key.ExitCode;
-            counts.Parameters["@fr"].Value = key.FailReason;
-            counts.Parameters["@n"].Value = delta;
-            counts.ExecuteNonQuery();
-        }
-
-        var histogram = _upsertHistogram!;
-        histogram.Transaction = transaction;
-        foreach (var (key, delta) in effects.Histogram)
-        {
-            histogram.Parameters["@rg"].Value = key.ReqGroup;
-            histogram.Parameters["@kind"].Value = (long)key.Kind;
-            histogram.Parameters["@bucket"].Value = (long)key.Bucket;
-            histogram.Parameters["@n"].Value = delta;
-            histogram.ExecuteNonQuery();
-        }
-
-        var queues = _insertQueue!;
-        queues.Transaction = transaction;
-        foreach (var queue in effects.Queues)
-        {
-            queues.Parameters["@name"].Value = queue;
-            queues.ExecuteNonQuery();
-        }
     }
 }

@@ -1,4 +1,4 @@
-namespace JobQueue.Cli;
+namespace JobQueue;
 
 /// <summary>A line of a job file that cannot be added; nothing from the file is added.</summary>
 public sealed class JobFileException(int line, string problem) : Exception($"line {line}: {problem}")

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace JobQueue.Cli;
+namespace JobQueue;
 
 /// <summary>Parses the sizes and durations users type: "1G", "500M", "90m", "2h", "1h30m".</summary>
 public static partial class Units

@@ -1,6 +1,6 @@
-namespace JobQueue.Cli;
+namespace JobQueue;
 
-/// <summary>A job as status --json prints it: one object per line, camelCase, times in seconds.</summary>
+/// <summary>A job as status --json prints it and the REST API returns it: camelCase, times in seconds.</summary>
 public sealed record JobJson
 {
     /// <summary>The job key.</summary>
@@ -47,6 +47,21 @@ public sealed record JobJson
 
     /// <summary>Cores reserved.</summary>
     public int Cores { get; init; }
+
+    /// <summary>Retries a failed run gets before the job is buried.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>When the last (or current) run started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When the last run ended.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>When the job was added.</summary>
+    public DateTimeOffset AddedAt { get; init; }
+
+    /// <summary>The client id holding the lease of a reserved or running job.</summary>
+    public string? ReservedBy { get; init; }
 
     /// <summary>Peak memory of the last run, in MB.</summary>
     public int PeakRamMb { get; init; }
@@ -102,6 +117,11 @@ public sealed record JobJson
             RamMb = job.RamMb,
             TimeSeconds = job.Time.TotalSeconds,
             Cores = job.Cores,
+            Retries = job.Retries,
+            StartedAt = job.StartedAt,
+            EndedAt = job.EndedAt,
+            AddedAt = job.AddedAt,
+            ReservedBy = job.ReservedBy,
             PeakRamMb = job.PeakRamMb,
             WalltimeSeconds = Math.Round(job.Walltime.TotalSeconds, 3),
             CpuTimeSeconds = Math.Round(job.CpuTime.TotalSeconds, 3),

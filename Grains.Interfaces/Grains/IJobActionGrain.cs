@@ -1,0 +1,17 @@
+namespace JobQueue.Grains;
+
+/// <summary>
+/// Bulk actions chosen on the server: the jobs are selected from the store's indexes and changed through their
+/// grains inside the cluster, a step of up to <see cref="JobQueueDefaults.BulkStepSize"/> jobs per call.
+/// </summary>
+[Alias("JobQueue.Grains.IJobActionGrain")]
+public interface IJobActionGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Applies <paramref name="action"/> to the next step of jobs matching <paramref name="filter"/> after the cursor
+    /// <paramref name="after"/> (null: from the start). Jobs the action does not apply to are passed over.
+    /// </summary>
+    /// <returns>How many jobs changed, and the cursor to call again with (null when done).</returns>
+    [Alias("Apply")]
+    Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after);
+}

@@ -1,0 +1,48 @@
+using JobQueue.Grains.Storage;
+
+namespace JobQueue.Grains.Queries;
+
+/// <summary>Selects jobs on the server and acts on each through its grain, a bounded number at a time.</summary>
+[StatelessWorker]
+public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
+{
+    private const int Parallel = 64;
+
+    /// <inheritdoc />
+    public async Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var (applies, first, last) = action switch
+        {
+            BulkAction.Kick => ((Func<JobState, bool>)(s => s == JobState.Buried), JobState.Buried, JobState.Buried),
+            BulkAction.Delete => (s => !s.IsLeased() && s != JobState.Complete, JobState.Delayed, JobState.Buried),
+            BulkAction.Kill => (s => s.IsLeased(), JobState.Reserved, JobState.Running),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "not a bulk action"),
+        };
+        if (filter.State is { } only && !applies(only))
+        {
+            return new BulkResult(0, null);
+        }
+
+        // Start at the first state the action applies to: the seek skips everything before it.
+        var cursor = after is null ? new JobCursor(first, int.MinValue, "", long.MinValue) : JobCursor.Parse(after);
+        var rows = await store.Monitor.GetPageAsync(filter, cursor, JobQueueDefaults.BulkStepSize, withOutput: false, CancellationToken.None).ConfigureAwait(true);
+        var chosen = rows.Where(r => r.Job.State <= last).ToList();
+        var affected = 0;
+        foreach (var chunk in chosen.Where(r => applies(r.Job.State)).Chunk(Parallel))
+        {
+            var done = await Task.WhenAll(chunk.Select(r => Act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key), action))).ConfigureAwait(true);
+            affected += done.Count(d => d);
+        }
+
+        var more = rows.Count == JobQueueDefaults.BulkStepSize && chosen.Count == rows.Count;
+        return new BulkResult(affected, more ? rows[^1].Cursor.ToString() : null);
+    }
+
+    private static Task<bool> Act(IJobGrain job, BulkAction action) => action switch
+    {
+        BulkAction.Kick => job.Kick(),
+        BulkAction.Delete => job.Delete(),
+        _ => job.Kill(),
+    };
+}
