@@ -223,6 +223,10 @@ public static class ManagerCommands
                         var info = stats.ServerInfo;
                         Console.Out.WriteLine($"manager {info.Addr} (pid {info.Pid}), {info.Deployment}, {info.Mode}, scheduler {info.Scheduler}, storage {info.Storage}, up since {info.StartedAt:u}");
                         Console.Out.WriteLine($"jobs: {stats.Delayed} delayed, {stats.Ready} ready, {stats.Running} running, {stats.Buried} buried, {stats.Complete} complete; {stats.Runners} runners; running jobs done in about {Units.FormatDuration(stats.Etc)}");
+                        if (ManagerInfo.Read(Cli.Home) is { } local && WebAddress(local, Cli.Home) is { } url)
+                        {
+                            Console.Out.WriteLine($"web interface: {url}");
+                        }
                     }
 
                     return ExitCodes.Ok;
@@ -300,5 +304,10 @@ public static class ManagerCommands
     }
 
     private static string Describe(ManagerInfo info, string home) =>
-        $"listening on {info.Address} (pid {info.Pid}, {info.Deployment}, scheduler {info.Scheduler}, storage {info.Storage}; home {home})";
+        $"listening on {info.Address} (pid {info.Pid}, {info.Deployment}, scheduler {info.Scheduler}, storage {info.Storage}; home {home})"
+        + (WebAddress(info, home) is { } url ? $"\nweb interface: {url}" : "");
+
+    /// <summary>The web interface's URL with its token, or null when it is off or the token is not readable.</summary>
+    internal static string? WebAddress(ManagerInfo info, string home) =>
+        info.WebUrl is { } url && Silo.Web.WebToken.Read(home) is { } token ? $"{url}?token={token}" : null;
 }

@@ -4,6 +4,9 @@ using JobQueue.Grains.Manager;
 using JobQueue.Grains.Storage;
 using JobQueue.Home;
 using JobQueue.Silo.Scheduling;
+using JobQueue.Silo.Web;
+using Orleans.Dashboard;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +43,7 @@ public static class JobQueueManager
     /// <param name="configureServices">Adds to its services (the CLI adds the local scheduler's hooks, tests their probes).</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <exception cref="ManagerStartException">The settings are unusable or the manager could not start.</exception>
-    public static async Task<RunningManager> StartAsync(ManagerConfiguration configuration, Action<HostApplicationBuilder>? configureServices = null, CancellationToken cancellationToken = default)
+    public static async Task<RunningManager> StartAsync(ManagerConfiguration configuration, Action<IHostApplicationBuilder>? configureServices = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.Validate() is { } problem)
@@ -85,7 +88,9 @@ public static class JobQueueManager
                 StartedAt = DateTimeOffset.UtcNow,
             };
 
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
+            // With a web port the manager's host is a web application; the silo and the web side share its services.
+            var web = webPort > 0 ? WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = home }) : null;
+            IHostApplicationBuilder builder = web ?? (IHostApplicationBuilder)Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
             builder.Configuration.AddConfiguration(configuration.Configuration);
             ConfigureLogging(builder, options);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -113,7 +118,15 @@ public static class JobQueueManager
                 }
 
                 silo.AddJobQueue(configuration.Storage, configuration.ConfigureQueue);
+                if (web is not null)
+                {
+                    silo.AddDashboard();
+                }
             });
+            if (web is not null)
+            {
+                ManagerWeb.AddServices(web, options, webPort);
+            }
 
             // Registered after the silo so that it stops first: runners release their jobs while the silo still runs.
             builder.Services.AddSingleton<LocalScheduler>();
@@ -126,10 +139,15 @@ public static class JobQueueManager
             }
             configureServices?.Invoke(builder);
 
-            var host = builder.Build();
+            IHost host = web is not null ? ManagerWeb.Build(web) : ((HostApplicationBuilder)builder).Build();
             try
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (web is not null)
+                {
+                    host.Services.GetRequiredService<TokenGate>().Token = await WebToken.ResolveAsync(
+                        options.WebToken, host.Services.GetRequiredService<IJobStore>(), home, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (FindCause(ex) is { } cause)
             {
@@ -144,6 +162,7 @@ public static class JobQueueManager
                 Port = gatewayPort,
                 SiloPort = siloPort,
                 WebPort = webPort,
+                WebUrl = web is null ? null : $"http://{(options.WebHost is "*" or "0.0.0.0" ? options.AdvertisedHost : options.WebHost)}:{webPort}/",
                 ClusterId = options.ClusterId,
                 ServiceId = options.ServiceId,
                 Deployment = options.Deployment,
@@ -173,7 +192,7 @@ public static class JobQueueManager
         }
     }
 
-    private static void ConfigureLogging(HostApplicationBuilder builder, ManagerOptions options)
+    private static void ConfigureLogging(IHostApplicationBuilder builder, ManagerOptions options)
     {
         builder.Logging.ClearProviders();
         if (options.LogToConsole)
@@ -186,6 +205,7 @@ public static class JobQueueManager
         }
 
         var file = new Serilog.LoggerConfiguration()
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .WriteTo.File(
                 Path.Combine(options.Home, "logs", "manager.log"),
                 fileSizeLimitBytes: 50 * 1024 * 1024,
@@ -198,6 +218,9 @@ public static class JobQueueManager
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Request lines would carry the web token of "?token=" URLs: never below Warning.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         // Orleans recommends server GC at start-up; the manager deliberately runs with the smaller workstation GC.

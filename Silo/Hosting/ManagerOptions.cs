@@ -24,6 +24,18 @@ public sealed class ManagerOptions
     /// <summary>The port of the web interface; 0 picks a free one, -1 turns it off. Default: 0.</summary>
     public int WebPort { get; set; }
 
+    /// <summary>
+    /// The address the web interface binds to. Default: 127.0.0.1 (this machine only); the metrics endpoint needs the
+    /// token once it binds elsewhere.
+    /// </summary>
+    public string WebHost { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The web interface's access token. Default: none, so a random one is made at the first start and kept in the
+    /// database (every manager of a cluster shares it) and in $JOBQUEUE_HOME/web.token.
+    /// </summary>
+    public string? WebToken { get; set; }
+
     /// <summary>Where runners are started: "local" (this machine), "slurm" (submitted to Slurm) or "none" (start runners yourself). Default: local.</summary>
     public string Scheduler { get; set; } = "local";
 
@@ -73,6 +85,11 @@ public sealed class ManagerOptions
             {
                 return $"Manager:{name} is {port}; it must be between {min} and 65535";
             }
+        }
+
+        if (WebToken is { Length: < 16 })
+        {
+            return "Manager:WebToken is too short; use at least 16 characters (or leave it unset for a random one)";
         }
 
         if (Scheduler is not ("local" or "slurm" or "none"))
