@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test-deps.sh up|down -- start or stop what the test suite needs, on loopback only.
 #   PostgreSQL (installed from the distribution's packages if missing) for the storage contract and cluster tests;
-#   a single-node Slurm with munge (slurm-wlm and munge installed if missing) for the Slurm scheduler tests.
+#   a single-node Slurm with munge (slurm-wlm and munge installed if missing) for the Slurm scheduler tests;
+#   Debian's chromium (installed if missing) for the web page's browser test.
 # "up" writes test-results/deps.env with the variables the tests read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,15 @@ case "${1:-}" in
       fi
       command -v slurmctld >/dev/null || { echo "Slurm (slurm-wlm, munge) is needed for the Slurm tests" >&2; exit 1; }
     fi
+    if [[ ! -x /usr/bin/chromium ]]; then
+      if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        echo "installing Chromium (apt-get install chromium)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+          || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+      fi
+      [[ -x /usr/bin/chromium ]] || { echo "Chromium (/usr/bin/chromium) is needed for the browser test: install chromium" >&2; exit 1; }
+    fi
+
     SLURM_DIR="$STATE/slurm" scripts/slurm-up.sh
     echo "export SLURM_CONF='$STATE/slurm/etc/slurm.conf'" >> test-results/deps.env
     ;;

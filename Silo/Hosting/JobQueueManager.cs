@@ -75,8 +75,8 @@ public static class JobQueueManager
             // Ports picked once are kept: runners of a manager that crashed reconnect to the restarted one.
             var remembered = ManagerPorts.Read(home);
             var gatewayPort = options.Port == 0 ? ManagerPorts.Reuse(remembered?.Port) : options.Port;
-            var siloPort = options.SiloPort == 0 ? ManagerPorts.Reuse(remembered?.SiloPort) : options.SiloPort;
-            var webPort = options.WebPort switch { 0 => ManagerPorts.Reuse(remembered?.WebPort), -1 => 0, var port => port };
+            var siloPort = options.SiloPort == 0 ? ManagerPorts.Reuse(remembered?.SiloPort, gatewayPort) : options.SiloPort;
+            var webPort = options.WebPort switch { 0 => ManagerPorts.Reuse(remembered?.WebPort, gatewayPort, siloPort), -1 => 0, var port => port };
             new ManagerPorts(gatewayPort, siloPort, webPort).Write(home);
             var identity = new ManagerIdentity
             {

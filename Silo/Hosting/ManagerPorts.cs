@@ -32,17 +32,27 @@ public sealed record ManagerPorts(int Port, int SiloPort, int WebPort)
         }
     }
 
-    /// <summary><paramref name="remembered"/> if it is a port nothing listens on now, else a free port.</summary>
-    public static int Reuse(int? remembered)
+    /// <summary>
+    /// <paramref name="remembered"/> if it is a port nothing listens on now, else a free port; never one of
+    /// <paramref name="taken"/> (ports picked for this manager but not yet bound, which the system may hand out again).
+    /// </summary>
+    public static int Reuse(int? remembered, params int[] taken)
     {
-        if (remembered is > 0 and <= 65535 && IsFree(remembered.Value))
+        if (remembered is > 0 and <= 65535 && !taken.Contains(remembered.Value) && IsFree(remembered.Value))
         {
             return remembered.Value;
         }
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (!taken.Contains(port))
+            {
+                return port;
+            }
+        }
     }
 
     /// <summary>Remembers these ports in <paramref name="home"/>.</summary>

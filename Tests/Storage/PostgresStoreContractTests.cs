@@ -23,6 +23,14 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         return new PostgresJobStore(_database.ConnectionString);
     }
 
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     protected override async Task<IJobStore> OpenAgainAsync()
     {
         var store = new PostgresJobStore(_database!.ConnectionString);

@@ -17,6 +17,15 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     protected override Task<IJobStore> CreateStoreAsync() =>
         Task.FromResult<IJobStore>(new SqliteJobStore(Path.Combine(_directory.Path, "store.db")));
 
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(SqliteJobStore.ConnectionStringFor(Path.Combine(_directory.Path, "store.db")));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     protected override async Task<IJobStore> OpenAgainAsync()
     {
         var store = new SqliteJobStore(Path.Combine(_directory.Path, "store.db"));

@@ -6,6 +6,7 @@ namespace JobQueue.Tests.Storage;
 /// <summary>The behaviour every job store must have; run against SQLite and PostgreSQL.</summary>
 public abstract class StoreContractTests : IAsyncLifetime
 {
+    private const int RamKind = 0, TimeKind = 1;
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
 
     protected IJobStore Store { get; private set; } = null!;
@@ -246,6 +247,67 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     protected abstract Task<IJobStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task Run_statistics_follow_jobs_as_they_finish_and_match_a_recount_of_the_rows()
+    {
+        var jobs = (await InsertAsync(Job("s1") with { RepGroup = "stats" }, Job("s2") with { RepGroup = "stats" }, Job("s3") with { RepGroup = "stats" })).Jobs;
+        JobRecord Ran(JobRecord job, int ramMb, int wallSeconds, JobState state, int exitCode) => job with
+        {
+            Version = 2, State = state, Exited = true, ExitCode = exitCode, PeakRamMb = ramMb,
+            Walltime = TimeSpan.FromSeconds(wallSeconds), CpuTime = TimeSpan.FromSeconds(wallSeconds / 2.0), EndedAt = Now,
+        };
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(jobs[0], Ran(jobs[0], 100, 10, JobState.Complete, 0), JobChangeKind.Archive)));
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(jobs[1], Ran(jobs[1], 300, 30, JobState.Complete, 0), JobChangeKind.Archive)));
+        var buried = Ran(jobs[2], 40, 2, JobState.Buried, 2);
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(jobs[2], buried, JobChangeKind.Update)));
+
+        var (rows, buckets) = await Store.Monitor.GetStatsAsync("stats", Ct);
+        var complete = rows.Single(r => r.Key.State == JobState.Complete).Totals;
+        Assert.Equal((2L, 400.0, 40.0, 20.0), (complete.N, complete.RamSum, complete.WallSum, complete.CpuSum));
+        Assert.Equal(Spread.From(2, 400, 100_000), new Spread(200, 100));
+        Assert.Equal(
+            [(RamKind, RunBuckets.Of(RunBuckets.RamMb, 100), 1L), (RamKind, RunBuckets.Of(RunBuckets.RamMb, 300), 1L), (TimeKind, RunBuckets.Of(RunBuckets.WallSeconds, 10), 2L)],
+            buckets.Where(b => b.Key.State == JobState.Complete).OrderBy(b => b.Kind).ThenBy(b => b.Bucket).Select(b => (b.Kind, b.Bucket, b.N)));
+
+        // A kicked job leaves its group's statistics; the buried group is empty again.
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(buried, buried with { Version = 3, State = JobState.Reserved }, JobChangeKind.Update)));
+        (rows, _) = await Store.Monitor.GetStatsAsync("stats", Ct);
+        Assert.DoesNotContain(rows, r => r.Key.State == JobState.Buried);
+
+        // What was kept as jobs changed is what a recount of the rows gives (the backfill of older databases).
+        var kept = (await Store.Monitor.GetStatsAsync("stats", Ct)).Rows.OrderBy(r => r.Key.State).ToList();
+        await ExecuteSqlAsync("DELETE FROM jq_stats; DELETE FROM jq_stats_hist; DELETE FROM jq_meta WHERE name = 'stats_version'");
+        await using var reopened = await OpenAgainAsync();
+        var recounted = (await reopened.Monitor.GetStatsAsync("stats", Ct)).Rows.OrderBy(r => r.Key.State).ToList();
+        Assert.Equal(kept, recounted);
+    }
+
+    [Fact]
+    public async Task Pages_resume_after_their_cursor_and_cover_every_job_once()
+    {
+        var jobs = Enumerable.Range(0, 7).Select(i => Job($"page {i}", queue: i % 2 == 0 ? "q1" : "q2") with { RepGroup = "paged" }).ToArray();
+        await InsertAsync(jobs);
+        var seen = new List<string>();
+        JobCursor? after = null;
+        while (true)
+        {
+            var page = await Store.Monitor.GetPageAsync(new JobFilter { RepGroup = "paged" }, after, 3, withOutput: false, Ct);
+            seen.AddRange(page.Select(p => p.Job.Key));
+            if (page.Count < 3)
+            {
+                break;
+            }
+
+            after = JobCursor.Parse(page[^1].Cursor.ToString());
+        }
+
+        Assert.Equal(jobs.Select(j => j.Key).Order(), seen.Order());
+        Assert.Equal(7, seen.Distinct().Count());
+    }
+
+    /// <summary>Runs SQL on the store's database directly.</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
 
     /// <summary>A second store on the same database, as a second manager of a cluster has (initialized).</summary>
     protected abstract Task<IJobStore> OpenAgainAsync();

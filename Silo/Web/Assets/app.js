@@ -19,6 +19,7 @@ const fmt = n => Number(n).toLocaleString("en");
 const secs = s => s < 90 ? `${s.toFixed(1)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`;
 const mb = m => m < 1024 ? `${Math.round(m)} MB` : `${(m / 1024).toFixed(1)} GB`;
 const enc = encodeURIComponent;
+const show = (...children) => view.replaceChildren(...children.flat(2));
 
 async function api(method, path, body) {
   const res = await fetch(path, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -67,7 +68,7 @@ function renderOverview(data) {
     el("button", { onclick: () => { route.offset = Math.max(0, route.offset - PAGE); connect(); } }, "‹ previous"),
     el("span", { class: "muted" }, o.matched ? `${fmt(o.offset + 1)}–${fmt(Math.min(o.offset + PAGE, o.matched))} of ${fmt(o.matched)} rep groups` : "no rep groups"),
     el("button", { onclick: () => { if (route.offset + PAGE < o.matched) { route.offset += PAGE; connect(); } } }, "next ›"));
-  view.replaceChildren(
+  show(
     el("h1", {}, "Rep groups"),
     el("div", { class: "toolbar" }, search, el("span", { class: "muted", id: "version" }, `snapshot ${data.version}`)),
     document.getElementById("legend").content.cloneNode(true),
@@ -111,10 +112,11 @@ function renderGroup(data) {
     return el("div", { class: "card group", "data-state": g.state },
       el("div", { class: "head" }, el("span", { class: `pill ${g.state}` }, g.state), el("strong", {}, fmt(g.count)),
         g.exitCode >= 0 ? el("span", {}, `exit ${g.exitCode}`) : [], g.failReason ? el("span", { class: "warn" }, g.failReason) : []),
-      g.measured > 0 ? el("div", { class: "stats" },
-        spread("peak memory", g.peakRamMb, mb), spread("wall time", g.wallSeconds, secs), spread("CPU time", g.cpuSeconds, secs),
-        histogram("wall time", g.wallHistogram, data.wallEdgesSeconds, s => secs(s).replace(".0", "")),
-        histogram("peak memory", g.ramHistogram, data.ramEdgesMb, mb)) : [],
+      g.measured > 0 ? [
+        el("div", { class: "stats" }, spread("peak memory", g.peakRamMb, mb), spread("wall time", g.wallSeconds, secs), spread("CPU time", g.cpuSeconds, secs)),
+        el("div", { class: "hists" },
+          histogram("wall time", g.wallHistogram, data.wallEdgesSeconds, s => secs(s).replace(".0", "")),
+          histogram("peak memory", g.ramHistogram, data.ramEdgesMb, mb))] : [],
       list,
       el("div", { class: "actions" },
         g.count > 1 ? [el("span", { class: "muted" }, `+${fmt(g.count - 1)} similar`), more] : [],
@@ -122,7 +124,7 @@ function renderGroup(data) {
         ["delayed", "ready", "buried"].includes(g.state) ? el("button", { class: "danger", "data-action": "remove", onclick: () => act("remove", selection, `all ${similar}`) }, "Remove all") : [],
         ["reserved", "running"].includes(g.state) ? el("button", { class: "danger", "data-action": "kill", onclick: () => act("kill", selection, `all ${similar}`) }, "Kill all") : []));
   });
-  view.replaceChildren(el("h1", {}, el("a", { href: "#/" }, "Rep groups"), " / ", data.repGroup), cards.length ? cards : el("p", { class: "muted" }, "no jobs"));
+  show(el("h1", {}, el("a", { href: "#/" }, "Rep groups"), " / ", data.repGroup), cards.length ? cards : el("p", { class: "muted" }, "no jobs"));
 }
 
 function field(name, value, cls) { return [el("dt", {}, name), el("dd", { class: cls || "", id: `job-${name.replace(/ /g, "-")}` }, value)]; }
@@ -131,11 +133,11 @@ function renderJob(data) {
   if (route.name !== "job") return;
   lastJob = data.job;
   const j = data.job;
-  if (!j) { view.replaceChildren(el("h1", {}, "No such job"), el("p", { class: "muted" }, route.arg)); return; }
+  if (!j) { show(el("h1", {}, "No such job"), el("p", { class: "muted" }, route.arg)); return; }
   const over = j.peakRamMb > j.ramMb && j.ramMb > 0;
   const sel = { keys: [j.key] };
   const envBox = el("div", {});
-  view.replaceChildren(
+  show(
     el("h1", {}, el("a", { href: "#/" }, "Rep groups"), " / ", el("a", { href: `#/group/${enc(j.repGroup)}` }, j.repGroup), " / job"),
     el("div", { class: "card" },
       el("div", { class: "head" }, el("span", { class: `pill ${j.state}`, id: "job-state" }, j.state), el("code", {}, j.cmd)),
@@ -190,7 +192,7 @@ function navigate() {
   route.name = name === "group" || name === "job" ? name : "overview";
   route.arg = decodeURIComponent(rest.join("/"));
   lastJob = null;
-  view.replaceChildren(el("p", { class: "muted" }, "loading…"));
+  show(el("p", { class: "muted" }, "loading…"));
   connect();
 }
 
