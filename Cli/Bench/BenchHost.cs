@@ -22,6 +22,9 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public JobQueueClient Client { get; private set; } = null!;
 
+    /// <summary>With the web interface on: an HTTP client holding its token, at its address.</summary>
+    public HttpClient? Web { get; private set; }
+
     /// <summary>Starts a manager (no scheduler unless <paramref name="settings"/> say otherwise) and connects.</summary>
     public static async Task<BenchHost> StartAsync(string store, string? connection, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -43,6 +46,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Web?.Dispose();
         await StopManagerAsync().ConfigureAwait(false);
         try
         {
@@ -75,6 +79,12 @@ internal sealed class BenchHost : IAsyncDisposable
 
         _manager = await JobQueueManager.StartAsync(ManagerConfiguration.Load([], overrides), cancellationToken: cancellationToken).ConfigureAwait(false);
         Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info), cancellationToken).ConfigureAwait(false);
+        if (_manager.Info.WebUrl is { } url)
+        {
+            Web?.Dispose();
+            Web = new HttpClient { BaseAddress = new Uri(url) };
+            Web.DefaultRequestHeaders.Authorization = new("Bearer", Silo.Web.WebToken.Read(_home));
+        }
     }
 
     private async Task StopManagerAsync()

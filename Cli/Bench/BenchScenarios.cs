@@ -45,13 +45,14 @@ internal static class BenchScenarios
     /// <summary>The figures at a million jobs, each against the same figure on a nearly empty queue.</summary>
     public static async Task ScaleAsync(string store, string? connection, int jobs, CancellationToken cancellationToken)
     {
-        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false);
+        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken, new Dictionary<string, string?> { ["Manager:WebPort"] = "0" }).ConfigureAwait(false);
         var client = host.Client;
 
         // Baselines on a nearly empty queue.
         await client.AddAsync(Specs("bench-small", 200, 0, 2000), cancellationToken).ConfigureAwait(false);
         var smallReserve = await ReserveLatenciesAsync(client, SchedulerGroup.For(200, JobQueueDefaults.Time, 1), 500, cancellationToken).ConfigureAwait(false);
         var emptyStatus = await StatusTimeAsync(client, cancellationToken).ConfigureAwait(false);
+        var emptyRepGroups = await RepGroupsTimeAsync(host, cancellationToken).ConfigureAwait(false);
         var emptyMemory = BenchHost.ProcessPssMb();
         var emptyRestart = await RestartToFirstReservationAsync(host, SchedulerGroup.For(200, JobQueueDefaults.Time, 1), cancellationToken).ConfigureAwait(false);
         client = host.Client;
@@ -75,6 +76,11 @@ internal static class BenchScenarios
         Print("status_summary", await StatusTimeAsync(client, cancellationToken).ConfigureAwait(false), "ms", 200, emptyStatus, "status_summary_at_2000_jobs");
         Print("process_memory", BenchHost.ProcessPssMb(), "MB", 2048, emptyMemory, "process_memory_at_2000_jobs");
         Print("restart_to_first_reservation", await RestartToFirstReservationAsync(host, group, cancellationToken).ConfigureAwait(false), "s", 10, emptyRestart, "restart_to_first_reservation_at_2000_jobs");
+
+        // The web overview's read: every rep group's counters, here with 10,000 more rep groups beside the large one.
+        const int Groups = 10_000;
+        await host.Client.AddAsync(Enumerable.Range(0, Groups).Select(i => Specs($"bench-group-{i}", 100, i, 1).Single()).ToList(), cancellationToken).ConfigureAwait(false);
+        Print("rest_repgroups_latency_10000_groups", await RepGroupsTimeAsync(host, cancellationToken).ConfigureAwait(false), "ms", 50, emptyRepGroups, "rest_repgroups_latency_at_2000_jobs");
 
         void Print(string name, double value, string unit, double? target, double? baseline, string? baselineName) =>
             new Figure(name, Math.Round(value, 3), unit, jobs) { Store = store, Target = target, Baseline = baseline is null ? null : Math.Round(baseline.Value, 3), BaselineName = baselineName }.Print();
@@ -190,6 +196,23 @@ internal static class BenchScenarios
             {
                 await client.GetServerStatsAsync(cancellationToken).ConfigureAwait(false);
                 await client.GetRepGroupCountsAsync(null, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false)).TotalMilliseconds);
+        }
+
+        return Measure.Median(times);
+    }
+
+    private static async Task<double> RepGroupsTimeAsync(BenchHost host, CancellationToken cancellationToken)
+    {
+        var web = host.Web ?? throw new InvalidOperationException("the bench manager has no web interface");
+        var times = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            times.Add((await Measure.TimeAsync(async () =>
+            {
+                using var response = await web.GetAsync(new Uri("rest/v1/repgroups", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false)).TotalMilliseconds);
         }
 
