@@ -25,6 +25,22 @@ public sealed record RepGroupCounts
     /// <summary>Runs completed.</summary>
     [Id(6)] public long Complete { get; init; }
 
+    /// <summary>The counts of <paramref name="groups"/> added up, under the name <paramref name="name"/>.</summary>
+    public static RepGroupCounts Sum(IReadOnlyCollection<RepGroupCounts> groups, string name = "")
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return new RepGroupCounts
+        {
+            RepGroup = name,
+            Delayed = groups.Sum(g => g.Delayed),
+            Ready = groups.Sum(g => g.Ready),
+            Reserved = groups.Sum(g => g.Reserved),
+            Running = groups.Sum(g => g.Running),
+            Buried = groups.Sum(g => g.Buried),
+            Complete = groups.Sum(g => g.Complete),
+        };
+    }
+
     /// <summary>All jobs not complete.</summary>
     public long Incomplete => Delayed + Ready + Reserved + Running + Buried;
 

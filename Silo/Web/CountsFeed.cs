@@ -99,16 +99,7 @@ public sealed partial class CountsFeed(IGrainFactory grains, JobQueueMetrics met
         {
             TakenAt = DateTimeOffset.UtcNow,
             Groups = groups,
-            Total = new RepGroupCounts
-            {
-                RepGroup = "",
-                Delayed = groups.Sum(g => g.Delayed),
-                Ready = groups.Sum(g => g.Ready),
-                Reserved = groups.Sum(g => g.Reserved),
-                Running = groups.Sum(g => g.Running),
-                Buried = groups.Sum(g => g.Buried),
-                Complete = groups.Sum(g => g.Complete),
-            },
+            Total = RepGroupCounts.Sum(groups),
             Stats = stats,
             Managers = managers,
         };

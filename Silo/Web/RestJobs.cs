@@ -45,7 +45,8 @@ public static class RestJobs
             catch (JobFileException ex)
             {
                 var problem = ex.Message[(ex.Message.IndexOf(':', StringComparison.Ordinal) + 2)..];
-                throw new RestProblem($"job {index}: {problem}", index, problem.Split(' ', ':')[0].Trim('"'));
+                var field = problem.StartsWith("unknown option \"", StringComparison.Ordinal) ? problem.Split('"')[1] : problem.Split(' ', ':')[0];
+                throw new RestProblem($"job {index}: {problem}", index, field);
             }
 
             index++;

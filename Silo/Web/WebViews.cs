@@ -101,14 +101,5 @@ public static class WebViews
 
     private static object Counts(RepGroupCounts g) => new { g.RepGroup, g.Delayed, g.Ready, g.Reserved, g.Running, g.Buried, g.Complete };
 
-    private static object Sum(IReadOnlyList<RepGroupCounts> groups) => Counts(new RepGroupCounts
-    {
-        RepGroup = "",
-        Delayed = groups.Sum(g => g.Delayed),
-        Ready = groups.Sum(g => g.Ready),
-        Reserved = groups.Sum(g => g.Reserved),
-        Running = groups.Sum(g => g.Running),
-        Buried = groups.Sum(g => g.Buried),
-        Complete = groups.Sum(g => g.Complete),
-    });
+    private static object Sum(IReadOnlyList<RepGroupCounts> groups) => Counts(RepGroupCounts.Sum(groups));
 }
