@@ -26,18 +26,7 @@ public sealed partial class JobQueueClient
     public async Task<int> ApplyAsync(JobFilter filter, BulkAction action, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var grain = _cluster.GetGrain<IJobActionGrain>(0);
-        var total = 0;
-        string? after = null;
-        do
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var step = await Call(action.ToString(), grain.Apply(filter, action, after), cancellationToken).ConfigureAwait(false);
-            total += step.Affected;
-            after = step.Next;
-        }
-        while (after is not null);
-        return total;
+        return await Call(action.ToString(), _cluster.GetGrain<IJobActionGrain>(0).ApplyAllAsync(filter, action, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

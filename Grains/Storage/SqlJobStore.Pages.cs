@@ -106,32 +106,6 @@ public abstract partial class SqlJobStore
             return (job, cursor);
         }
 
-        return keys is null
-            ? await QueryAsync(Sql(null), Read, cancellationToken, [.. parameters]).ConfigureAwait(false)
-            : await QueryWithKeysAsync(keys, Sql, Read, cancellationToken, [.. parameters]).ConfigureAwait(false);
-    }
-
-    private async Task<IReadOnlyList<T>> QueryWithKeysAsync<T>(
-        IReadOnlyList<string> keys, Func<string, string> sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql(KeyFilter(cmd, keys));
-        foreach (var (name, value) in parameters)
-        {
-            if (cmd.CommandText.Contains(name, StringComparison.Ordinal))
-            {
-                Bind(cmd, name, value);
-            }
-        }
-
-        var result = new List<T>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(map(reader));
-        }
-
-        return result;
+        return await QueryAsync(cmd => Sql(keys is null ? null : KeyFilter(cmd, keys)), Read, cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 }

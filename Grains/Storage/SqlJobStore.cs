@@ -190,15 +190,20 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     }
 
     /// <summary>Runs a query and maps its rows.</summary>
-    protected async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    protected Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        QueryAsync(_ => sql, map, cancellationToken, parameters);
+
+    /// <summary>Runs a query whose SQL is made for its command (which may bind parameters of its own, as a key filter does) and maps its rows.</summary>
+    protected async Task<IReadOnlyList<T>> QueryAsync<T>(Func<DbCommand, string> sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
+        ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(map);
         await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
+        cmd.CommandText = sql(cmd);
         foreach (var (name, value) in parameters)
         {
-            if (sql.Contains(name, StringComparison.Ordinal))
+            if (cmd.CommandText.Contains(name, StringComparison.Ordinal))
             {
                 Bind(cmd, name, value);
             }
@@ -227,10 +232,7 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
         var result = new List<JobRecord>();
         foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
         {
-            await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = sql(KeyFilter(cmd, chunk));
-            result.AddRange(await ReadAllAsync(cmd, JobRows.Read, cancellationToken).ConfigureAwait(false));
+            result.AddRange(await QueryAsync(cmd => sql(KeyFilter(cmd, chunk)), JobRows.Read, cancellationToken).ConfigureAwait(false));
         }
 
         return result;

@@ -79,16 +79,7 @@ public static class RestApi
     private static Task<IResult> Bulk(IGrainFactory grains, JsonElement body, BulkAction action, string verb) => Guard(async () =>
     {
         var filter = RestJobs.ParseSelection(body);
-        var grain = grains.GetGrain<IJobActionGrain>(0);
-        var total = 0;
-        string? after = null;
-        do
-        {
-            var step = await grain.Apply(filter, action, after).ConfigureAwait(false);
-            total += step.Affected;
-            after = step.Next;
-        }
-        while (after is not null);
+        var total = await grains.GetGrain<IJobActionGrain>(0).ApplyAllAsync(filter, action).ConfigureAwait(false);
         return Results.Json(new Dictionary<string, int> { [verb] = total }, Json);
     });
 
