@@ -89,7 +89,7 @@ public static class RunnerCommand
             var runner = new JobRunner(client, settings, Console.Error);
             return await runner.RunAsync(stop: signals.Token).ConfigureAwait(false);
         }
-        catch (JobQueueException ex) when (ex.Kind == JobQueueErrorKind.NoServer)
+        catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.NoServer or JobQueueErrorKind.NotAuthorised)
         {
             await Console.Error.WriteLineAsync($"jobqueue-runner: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.NoManager;

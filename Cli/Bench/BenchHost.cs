@@ -78,7 +78,7 @@ internal sealed class BenchHost : IAsyncDisposable
         }
 
         _manager = await JobQueueManager.StartAsync(ManagerConfiguration.Load([], overrides), cancellationToken: cancellationToken).ConfigureAwait(false);
-        Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info), cancellationToken).ConfigureAwait(false);
+        Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info, _manager.Home), cancellationToken).ConfigureAwait(false);
         if (_manager.Info.WebUrl is { } url)
         {
             Web?.Dispose();

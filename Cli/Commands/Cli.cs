@@ -36,6 +36,11 @@ public static class Cli
             {
                 return NoManager($"the manager does not answer ({ex.Detail ?? ex.Message})");
             }
+            catch (JobQueueException ex) when (ex.Kind == JobQueueErrorKind.NotAuthorised)
+            {
+                Console.Error.WriteLine($"jobqueue: not authorised: {ex.Detail}");
+                return ExitCodes.NoManager;
+            }
             catch (JobQueueException ex)
             {
                 return Error(ex.Message);
@@ -97,7 +102,7 @@ public static class Cli
         }
 
         // A live manager that is busy is not a missing one: keep trying it until the deadline, then say exactly that.
-        var options = JobQueueConnectionOptions.For(info);
+        var options = JobQueueConnectionOptions.For(info, Home);
         var deadline = DateTime.UtcNow + BusyManagerPatience;
         while (true)
         {

@@ -5,7 +5,7 @@ using JobQueue.Silo.Hosting;
 
 namespace JobQueue.Cli;
 
-/// <summary>jobqueue manager start|status|drain|stop.</summary>
+/// <summary>jobqueue manager start|status|drain|stop|backup|cert.</summary>
 public static class ManagerCommands
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -19,6 +19,7 @@ public static class ManagerCommands
         manager.Subcommands.Add(Drain());
         manager.Subcommands.Add(Stop());
         manager.Subcommands.Add(Backup());
+        manager.Subcommands.Add(CertCommands.Create());
         return manager;
     }
 
@@ -46,7 +47,7 @@ public static class ManagerCommands
         var maxCores = new Option<int>("--max-cores") { Description = "Cores runners may use (default: all)" };
         var maxRam = new Option<string?>("--max-ram") { Description = "Memory runners may use, e.g. 16G (default: all of this machine's)" };
         var port = new Option<int>("--port") { Description = "Port clients connect to (default: a free one)" };
-        var webPort = new Option<int>("--web-port") { Description = "Port reserved for the web view (default: a free one; -1: none); the web view itself is not served yet" };
+        var webPort = new Option<int>("--web-port") { Description = "Port of the web interface (default: a free one; -1: none)" };
         var command = new Command("start", "Start the manager (as a daemon unless --foreground) and wait until it answers; any setting may follow as --Section:Key value")
         {
             TreatUnmatchedTokensAsErrors = false,

@@ -56,7 +56,7 @@ public static class RunCommand
             }
 
             Console.Error.WriteLine($"started a manager in this process (home {Cli.Home}; log {Path.Combine(Cli.Home, "logs", "manager.log")})");
-            client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(embedded.Info), cancellationToken).ConfigureAwait(false);
+            client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(embedded.Info, embedded.Home), cancellationToken).ConfigureAwait(false);
         }
 
         if (client is null)

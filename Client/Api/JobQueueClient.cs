@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using JobQueue.Client.Execution;
 using JobQueue.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,10 +44,15 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     public string ClientId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Connects to a manager.</summary>
-    /// <exception cref="JobQueueException">NoServer if no manager answered within <see cref="JobQueueConnectionOptions.ConnectTimeout"/>.</exception>
+    /// <exception cref="JobQueueException">
+    /// NoServer if no manager answered within <see cref="JobQueueConnectionOptions.ConnectTimeout"/>; NotAuthorised if
+    /// the client has no certificate it can read or the manager and it do not share an authority.
+    /// </exception>
     public static async Task<JobQueueClient> ConnectAsync(JobQueueConnectionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var (credentials, ownedCredentials) = ClientTls.Resolve(options);
+        var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -58,21 +64,44 @@ public sealed partial class JobQueueClient : IAsyncDisposable
                 o.ServiceId = options.ServiceId;
             });
             client.UseStaticClustering([.. options.Gateways]);
+            if (credentials is not null)
+            {
+                ClientTls.Use(client, credentials, problem => refused.TrySetResult(problem));
+            }
         });
+        if (ownedCredentials)
+        {
+            builder.Services.AddSingleton(new OwnedCredentials(credentials!));
+        }
+
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
+        var where = string.Join(",", options.Gateways);
         try
         {
-            await host.StartAsync(timeout.Token).ConfigureAwait(false);
+            // Orleans retries a refused connection until the deadline; a manager of another authority will not change its mind.
+            var started = host.StartAsync(timeout.Token);
+            if (await Task.WhenAny(started, refused.Task).ConfigureAwait(false) == refused.Task)
+            {
+                await timeout.CancelAsync().ConfigureAwait(false);
+                await started.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                throw new AuthenticationException(refused.Task.Result);
+            }
+
+            await started.ConfigureAwait(false);
             var client = new JobQueueClient(host.Services.GetRequiredService<IClusterClient>(), host, null);
             await client.Server.Ping().WaitAsync(timeout.Token).ConfigureAwait(false);
             return client;
         }
+        catch (AuthenticationException ex)
+        {
+            host.Dispose();
+            throw new JobQueueException(JobQueueErrorKind.NotAuthorised, "Connect", detail: $"the manager at {where} and this client do not share a certificate authority: {ex.Message}", inner: ex);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            var where = string.Join(",", options.Gateways);
             throw new JobQueueException(JobQueueErrorKind.NoServer, "Connect", detail: $"no manager answered at {where}: {ex.Message}", inner: ex);
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using JobQueue.Home;
 
 namespace JobQueue.Client;
 
@@ -15,14 +16,26 @@ public sealed class JobQueueConnectionOptions
     /// <summary>Gateways to connect to (host:port): any manager of the cluster; the client fails over between them.</summary>
     public IList<IPEndPoint> Gateways { get; } = [];
 
+    /// <summary>
+    /// The certificate to present and the authority to trust (mutual TLS). When null, they are loaded from
+    /// <see cref="CertificateHome"/>'s "tls" directory at connect time.
+    /// </summary>
+    public ClusterCredentials? Credentials { get; set; }
+
+    /// <summary>The home whose certificate the client presents; null (and no <see cref="Credentials"/>): connect without TLS, to a manager started with Manager:Tls false.</summary>
+    public string? CertificateHome { get; set; }
 
     /// <summary>How long to keep trying to reach the manager before giving up. Default: 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gateways from "host:port[,host:port]"; cluster and service ids from $JOBQUEUE_CLUSTER_ID and $JOBQUEUE_SERVICE_ID.</summary>
+    /// <summary>
+    /// Gateways from "host:port[,host:port]"; cluster and service ids from $JOBQUEUE_CLUSTER_ID and $JOBQUEUE_SERVICE_ID;
+    /// the certificate from $JOBQUEUE_HOME (else ~/.jobqueue) unless $JOBQUEUE_TLS is "false".
+    /// </summary>
     public static JobQueueConnectionOptions FromEnvironment(string servers)
     {
-        var options = new JobQueueConnectionOptions();
+        var tls = !string.Equals(Environment.GetEnvironmentVariable("JOBQUEUE_TLS"), "false", StringComparison.OrdinalIgnoreCase);
+        var options = new JobQueueConnectionOptions { CertificateHome = tls ? JobQueueHome.Default : null };
         if (Environment.GetEnvironmentVariable("JOBQUEUE_CLUSTER_ID") is { Length: > 0 } clusterId)
         {
             options.ClusterId = clusterId;
@@ -41,11 +54,16 @@ public sealed class JobQueueConnectionOptions
         return options;
     }
 
-    /// <summary>The options that reach the manager described by a manager file.</summary>
-    public static JobQueueConnectionOptions For(JobQueue.Home.ManagerInfo manager)
+    /// <summary>The options that reach the manager described by the manager file of <paramref name="home"/>, with that home's certificate.</summary>
+    public static JobQueueConnectionOptions For(ManagerInfo manager, string home)
     {
         ArgumentNullException.ThrowIfNull(manager);
-        var options = new JobQueueConnectionOptions { ClusterId = manager.ClusterId, ServiceId = manager.ServiceId };
+        var options = new JobQueueConnectionOptions
+        {
+            ClusterId = manager.ClusterId,
+            ServiceId = manager.ServiceId,
+            CertificateHome = manager.Tls ? home : null,
+        };
         foreach (var gateway in ParseGateways(manager.Address))
         {
             options.Gateways.Add(gateway);

@@ -44,6 +44,9 @@ public sealed record ManagerInfo
     /// <summary>"sqlite" or "postgres".</summary>
     public string Storage { get; init; } = "sqlite";
 
+    /// <summary>Whether clients must connect with TLS and the home's certificate (Manager:Tls).</summary>
+    public bool Tls { get; init; } = true;
+
     /// <summary>When the manager started.</summary>
     public DateTimeOffset StartedAt { get; init; }
 

@@ -30,13 +30,16 @@ public static class PrivateFiles
         new(path, Options(System.IO.FileMode.OpenOrCreate, FileAccess.ReadWrite, share));
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically; the file is private to its owner.</summary>
-    public static void WriteAllText(string path, string text)
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically; the file is private to its owner.</summary>
+    public static void WriteAllBytes(string path, byte[] bytes)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, Options(System.IO.FileMode.Create, FileAccess.Write, FileShare.None)))
-        using (var writer = new StreamWriter(stream))
         {
-            writer.Write(text);
+            stream.Write(bytes);
         }
 
         Restrict(temporary, FileMode);

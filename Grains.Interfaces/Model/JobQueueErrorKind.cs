@@ -27,4 +27,7 @@ public enum JobQueueErrorKind
 
     /// <summary>An unexpected internal error.</summary>
     Internal = 7,
+
+    /// <summary>The manager refused this client's credentials, or the client has none it can read.</summary>
+    NotAuthorised = 8,
 }

@@ -66,6 +66,7 @@ public sealed class JobQueueException : Exception
         JobQueueErrorKind.QueueClosed => "queue closed",
         JobQueueErrorKind.NoServer => "could not reach the server",
         JobQueueErrorKind.DbError => "failed to use database",
+        JobQueueErrorKind.NotAuthorised => "not authorised",
         _ => "internal error",
     };
 

@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Serilog;
 
 namespace JobQueue.Silo.Hosting;
 
@@ -88,11 +87,13 @@ public static class JobQueueManager
                 StartedAt = DateTimeOffset.UtcNow,
             };
 
+            var tls = options.Tls ? new ManagerTls(LoadCredentials(home)) : null;
+
             // With a web port the manager's host is a web application; the silo and the web side share its services.
             var web = webPort > 0 ? WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = home }) : null;
             IHostApplicationBuilder builder = web ?? (IHostApplicationBuilder)Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
             builder.Configuration.AddConfiguration(configuration.Configuration);
-            ConfigureLogging(builder, options);
+            ManagerLogging.Configure(builder, options);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             builder.Services.AddSingleton(identity);
             builder.Services.AddSingleton(configuration);
@@ -117,6 +118,7 @@ public static class JobQueueManager
                     silo.UseLocalhostClustering(siloPort, gatewayPort, null, options.ServiceId, options.ClusterId);
                 }
 
+                tls?.Use(silo);
                 silo.AddJobQueue(configuration.Storage, configuration.ConfigureQueue);
                 if (web is not null)
                 {
@@ -140,6 +142,7 @@ public static class JobQueueManager
             configureServices?.Invoke(builder);
 
             IHost host = web is not null ? ManagerWeb.Build(web) : ((HostApplicationBuilder)builder).Build();
+            tls?.SetLogger(host.Services.GetRequiredService<ILoggerFactory>());
             try
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -168,6 +171,7 @@ public static class JobQueueManager
                 Deployment = options.Deployment,
                 Scheduler = options.Scheduler,
                 Storage = configuration.Storage.Provider,
+                Tls = options.Tls,
                 StartedAt = identity.StartedAt,
             };
             info.Write(home);
@@ -177,6 +181,18 @@ public static class JobQueueManager
         {
             await lockFile.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static ClusterCredentials LoadCredentials(string home)
+    {
+        try
+        {
+            return ClusterCredentials.EnsureCreated(home);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ManagerStartException($"cannot prepare the cluster certificates in {ClusterCredentials.DirectoryOf(home)}: {ex.Message}", ex);
         }
     }
 
@@ -190,42 +206,6 @@ public static class JobQueueManager
         {
             throw new ManagerStartException($"the Slurm scheduler cannot be used: {ex.Message}", ex);
         }
-    }
-
-    private static void ConfigureLogging(IHostApplicationBuilder builder, ManagerOptions options)
-    {
-        builder.Logging.ClearProviders();
-        if (options.LogToConsole)
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-            });
-        }
-
-        var file = new Serilog.LoggerConfiguration()
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.File(
-                Path.Combine(options.Home, "logs", "manager.log"),
-                fileSizeLimitBytes: 50 * 1024 * 1024,
-                rollOnFileSizeLimit: true,
-                retainedFileCountLimit: 5,
-                hooks: new PrivateLogFiles(),
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
-        builder.Logging.AddSerilog(file, dispose: true);
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-
-        // Request lines would carry the web token of "?token=" URLs: never below Warning.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-
-        // Orleans recommends server GC at start-up; the manager deliberately runs with the smaller workstation GC.
-        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
     }
 
     private static FileStream AcquireLock(string home)

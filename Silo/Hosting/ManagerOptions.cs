@@ -36,6 +36,13 @@ public sealed class ManagerOptions
     /// </summary>
     public string? WebToken { get; set; }
 
+    /// <summary>
+    /// Mutual TLS on every silo and client connection, with a certificate authority created in $JOBQUEUE_HOME/tls at the
+    /// first start (a cluster shares it: jobqueue manager cert export/import). Default: true. Turn it off only on a
+    /// network where everyone who can reach the ports may run commands as this user.
+    /// </summary>
+    public bool Tls { get; set; } = true;
+
     /// <summary>Where runners are started: "local" (this machine), "slurm" (submitted to Slurm) or "none" (start runners yourself). Default: local.</summary>
     public string Scheduler { get; set; } = "local";
 

@@ -228,6 +228,8 @@ public sealed partial class LocalScheduler(
         start.ArgumentList.Add("exec " + command);
         start.Environment["JOBQUEUE_CLUSTER_ID"] = _options.ClusterId;
         start.Environment["JOBQUEUE_SERVICE_ID"] = _options.ServiceId;
+        start.Environment["JOBQUEUE_HOME"] = _options.Home;
+        start.Environment["JOBQUEUE_TLS"] = _options.Tls ? "true" : "false";
         Process process;
         try
         {

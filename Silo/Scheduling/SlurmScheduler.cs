@@ -154,6 +154,7 @@ public sealed partial class SlurmScheduler(
         var script = $"""
             #!/bin/sh
             export JOBQUEUE_CLUSTER_ID='{_manager.ClusterId}' JOBQUEUE_SERVICE_ID='{_manager.ServiceId}'
+            export JOBQUEUE_HOME='{_manager.Home.Replace("'", "'\\''", StringComparison.Ordinal)}' JOBQUEUE_TLS='{(_manager.Tls ? "true" : "false")}'
             exec {command}
 
             """;

@@ -96,10 +96,19 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         await client.ArchiveAsync(job, Ct);
     }
 
-    private Task<ManagerProcess> StartSiloAsync(string name) =>
-        ManagerProcess.StartAsync(
-            Path.Combine(_homes.Path, name),
+    private Task<ManagerProcess> StartSiloAsync(string name)
+    {
+        // The managers of a cluster share one certificate authority (jobqueue manager cert export/import).
+        var home = Path.Combine(_homes.Path, name);
+        if (name != "one")
+        {
+            ManagerProcess.ShareAuthority(Path.Combine(_homes.Path, "one"), home);
+        }
+
+        return ManagerProcess.StartAsync(
+            home,
             "--Storage:Provider", "postgres",
             "--Storage:ConnectionString", _database.ConnectionString,
             "--Manager:ClusterId", "pg-test");
+    }
 }

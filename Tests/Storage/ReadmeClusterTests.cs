@@ -38,8 +38,18 @@ public sealed partial class ReadmeClusterTests : IAsyncLifetime
             .Replace("this-machine.example.org", "127.0.0.1", StringComparison.Ordinal)
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-        // The small machine cannot run a 4 GB job; the big one can, so the small one must not bury it.
+        // The small machine cannot run a 4 GB job; the big one can, so the small one must not bury it. Before the
+        // second starts, it imports the first one's authority as the README says.
         var small = await StartAsync("small", [.. args, "--max-ram", "1G"]);
+        var authority = Path.Combine(_scratch.Path, "authority.pfx");
+        Assert.Contains("jobqueue manager cert export ~/jobqueue-authority.pfx", readme, StringComparison.Ordinal);
+        Assert.Contains("jobqueue manager cert import ~/jobqueue-authority.pfx", readme, StringComparison.Ordinal);
+        var exported = await small.RunAsync("manager", "cert", "export", authority);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        var bigHome = Path.Combine(_scratch.Path, "big");
+        Directory.CreateDirectory(bigHome);
+        var imported = await new CliRunner(bigHome).RunAsync("manager", "cert", "import", authority);
+        Assert.True(imported.ExitCode == 0, imported.ToString());
         var big = await StartAsync("big", [.. args, "--max-ram", "8G"]);
 
         var jobs = Path.Combine(_scratch.Path, "cluster.jobs");
