@@ -31,14 +31,33 @@ internal static class BenchScenarios
     /// <summary>reserve, started, ended, archive cycles per second with no-op work, many clients against one.</summary>
     public static async Task CycleAsync(string store, string? connection, int jobs, int clients, CancellationToken cancellationToken)
     {
-        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false);
-        var single = await CycleRateAsync(host, "bench-cycle-1", Math.Max(100, jobs / 10), 1, cancellationToken).ConfigureAwait(false);
-        var many = await CycleRateAsync(host, "bench-cycle-n", jobs, clients, cancellationToken).ConfigureAwait(false);
+        double single, many, plain;
+        await using (var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false))
+        {
+            single = await CycleRateAsync(host, "bench-cycle-1", Math.Max(100, jobs / 10), 1, cancellationToken).ConfigureAwait(false);
+            many = await CycleRateAsync(host, "bench-cycle-n", jobs, clients, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The same cycles without TLS (warmed up alike): what mutual TLS, on by default, costs.
+        await using (var host = await BenchHost.StartAsync(store, connection, cancellationToken, new Dictionary<string, string?> { ["Manager:Tls"] = "false" }).ConfigureAwait(false))
+        {
+            await CycleRateAsync(host, "bench-cycle-plain-1", Math.Max(100, jobs / 10), 1, cancellationToken).ConfigureAwait(false);
+            plain = await CycleRateAsync(host, "bench-cycle-plain", jobs, clients, cancellationToken).ConfigureAwait(false);
+        }
+
         new Figure("cycle_throughput", Math.Round(many), "cycles/s", jobs)
         {
             Store = store,
             Baseline = Math.Round(single),
             BaselineName = "cycle_throughput_one_client",
+        }.Print();
+
+        new Figure("cycle_throughput_tls", Math.Round(many), "cycles/s", jobs)
+        {
+            Store = store,
+            Baseline = Math.Round(plain),
+            BaselineName = "cycle_throughput_without_tls",
+            Target = Math.Round(plain * 0.85), // at most 15% fewer cycles/s
         }.Print();
     }
 
