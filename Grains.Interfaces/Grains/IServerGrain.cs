@@ -1,6 +1,6 @@
 namespace JobQueue.Grains;
 
-/// <summary>The manager as a whole: its identity, live statistics, draining and shutting down.</summary>
+/// <summary>The manager as a whole: its identity, live statistics, draining and shutting down. Each manager answers for itself (a stateless worker).</summary>
 [Alias("JobQueue.Grains.IServerGrain")]
 public interface IServerGrain : IGrainWithIntegerKey
 {
@@ -27,8 +27,4 @@ public interface IServerGrain : IGrainWithIntegerKey
     /// <summary>The current mode ("started", "draining") and whether a shutdown was asked for.</summary>
     [Alias("GetMode")]
     Task<ManagerMode> GetMode();
-
-    /// <summary>Called by each manager process as it starts: a restarted manager serves again.</summary>
-    [Alias("ManagerStarted")]
-    Task ManagerStarted(DateTimeOffset startedAt);
 }

@@ -52,6 +52,7 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<ResourceAdvisor>();
         services.AddSingleton<EnvironmentCache>();
         services.AddSingleton<ModeView>();
+        services.AddSingleton<ClusterMode>();
         services.TryAddSingleton<RunnerTracker>();
         services.AddSingleton<JobQueueSiloService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JobQueueSiloService>());

@@ -16,7 +16,7 @@ public sealed partial class JobQueueSiloService(
     JobStoreOptions storeOptions,
     IGrainFactory grains,
     ModeView mode,
-    ManagerIdentity identity,
+    ClusterMode clusterMode,
     TimeProvider time,
     IServiceProvider services,
     ILogger<JobQueueSiloService> logger) : ILifecycleParticipant<ISiloLifecycle>
@@ -56,6 +56,7 @@ public sealed partial class JobQueueSiloService(
         }
 
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await clusterMode.LoadAsync(cancellationToken).ConfigureAwait(false);
         writer.Start();
         LogStoreOpened(logger, store.ProviderName);
     }
@@ -73,8 +74,7 @@ public sealed partial class JobQueueSiloService(
 
     private async Task StartMonitorAsync(CancellationToken cancellationToken)
     {
-        var server = grains.GetGrain<IServerGrain>(0);
-        await server.ManagerStarted(identity.StartedAt).ConfigureAwait(false);
+        await clusterMode.StartedAsync(cancellationToken).ConfigureAwait(false);
         await grains.GetGrain<IDueJobsGrain>(0).Ping().ConfigureAwait(false);
         _monitor = Task.Run(() => MonitorAsync(_stopping.Token), CancellationToken.None);
         if (store is SqliteJobStore && !string.IsNullOrWhiteSpace(storeOptions.DbFileBackup) && storeOptions.BackupInterval > TimeSpan.Zero)
@@ -102,7 +102,7 @@ public sealed partial class JobQueueSiloService(
         {
             try
             {
-                mode.Set(await grains.GetGrain<IServerGrain>(0).GetMode().ConfigureAwait(false));
+                await clusterMode.RefreshAsync(cancellationToken).ConfigureAwait(false);
                 await grains.GetGrain<IDueJobsGrain>(0).Ping().ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

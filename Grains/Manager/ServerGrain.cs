@@ -2,16 +2,23 @@ using JobQueue.Grains.Storage;
 
 namespace JobQueue.Grains.Manager;
 
-/// <summary>The manager as a whole: identity, statistics from the counters, drain and shutdown.</summary>
+/// <summary>
+/// The manager as a whole: identity, statistics from the counters, drain and shutdown. A stateless worker: each
+/// manager answers for itself (a client's calls go to its gateway's manager), reading what the store knows, so
+/// connecting and status never wait for one grain that may have lived on a manager that just died.
+/// </summary>
+[StatelessWorker]
 public sealed class ServerGrain(
-    [PersistentState("server", JobQueueStorage.GrainStorageName)] IPersistentState<ServerState> state,
     IJobStore store,
     ManagerIdentity identity,
     ModeView mode,
+    ClusterMode clusterMode,
     RunnerTracker runners,
     Hosting.JobQueueSiloService silo,
     TimeProvider time) : Grain, IServerGrain
 {
+    private static readonly TimeSpan NotesPatience = TimeSpan.FromSeconds(2);
+
     /// <inheritdoc />
     public Task<ServerInfo> Ping() => Task.FromResult(Info());
 
@@ -31,16 +38,14 @@ public sealed class ServerGrain(
             Complete = Sum(JobState.Complete),
             Etc = etc,
             Runners = runners.Count,
-            SchedulerNotes = await GrainFactory.GetGrain<IClusterCapacityGrain>(0).Explanations().ConfigureAwait(true),
+            SchedulerNotes = await SchedulerNotesAsync().ConfigureAwait(true),
         };
     }
 
     /// <inheritdoc />
     public async Task<DrainResult> Drain()
     {
-        state.State.Mode = ModeNames.Draining;
-        await state.WriteStateAsync().ConfigureAwait(true);
-        mode.Set(Mode());
+        await clusterMode.ChangeAsync(m => m with { Mode = ModeNames.Draining }, CancellationToken.None).ConfigureAwait(true);
         var (running, etc) = await RunningAsync().ConfigureAwait(true);
         return new DrainResult(running, etc);
     }
@@ -49,34 +54,23 @@ public sealed class ServerGrain(
     public Task<string?> Backup() => silo.BackupNowAsync(CancellationToken.None);
 
     /// <inheritdoc />
-    public async Task Shutdown()
-    {
-        state.State.ShutdownRequested = true;
-        await state.WriteStateAsync().ConfigureAwait(true);
-        mode.Set(Mode());
-    }
+    public Task Shutdown() => clusterMode.ChangeAsync(m => m with { ShutdownRequested = true }, CancellationToken.None);
 
     /// <inheritdoc />
-    public Task<ManagerMode> GetMode() => Task.FromResult(Mode());
+    public Task<ManagerMode> GetMode() => Task.FromResult(new ManagerMode(mode.Name, mode.ShutdownRequested));
 
-    /// <inheritdoc />
-    public async Task ManagerStarted(DateTimeOffset startedAt)
+    // The scheduler's reasons are a nicety: a status never waits long for them.
+    private async Task<IReadOnlyDictionary<string, string>> SchedulerNotesAsync()
     {
-        // A manager that joins a cluster in the middle of a drain or shutdown joins it: the mode resets only when the
-        // whole cluster starts afresh (this is its only manager).
-        var managers = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true);
-        if (managers.Count <= 1)
+        try
         {
-            state.State.Mode = ModeNames.Started;
-            state.State.ShutdownRequested = false;
+            return await GrainFactory.GetGrain<IClusterCapacityGrain>(0).Explanations().WaitAsync(NotesPatience, time).ConfigureAwait(true);
         }
-
-        state.State.LastStartedAt = startedAt;
-        await state.WriteStateAsync().ConfigureAwait(true);
-        mode.Set(Mode());
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            return new Dictionary<string, string>();
+        }
     }
-
-    private ManagerMode Mode() => new(state.State.Mode, state.State.ShutdownRequested);
 
     private ServerInfo Info() => new()
     {
@@ -87,7 +81,7 @@ public sealed class ServerGrain(
         Pid = Environment.ProcessId,
         Deployment = identity.Deployment,
         Scheduler = identity.Scheduler,
-        Mode = state.State.Mode,
+        Mode = mode.Name,
         StartedAt = identity.StartedAt,
         Storage = store.ProviderName,
     };

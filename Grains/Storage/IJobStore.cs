@@ -42,6 +42,12 @@ public interface IJobStore : IAsyncDisposable
     /// </summary>
     Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken);
 
+    /// <summary>The stored setting <paramref name="name"/>, or null.</summary>
+    Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Stores <paramref name="value"/> as the setting <paramref name="name"/>, committed before it returns.</summary>
+    Task SetSettingAsync(string name, string value, CancellationToken cancellationToken);
+
     /// <summary>Read-only queries for status reporting.</summary>
     IJobMonitor Monitor { get; }
 }

@@ -27,6 +27,16 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     public abstract Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken);
 
     /// <inheritdoc />
+    public abstract Task SetSettingAsync(string name, string value, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync("SELECT value FROM jq_meta WHERE name = @name", r => r.GetString(0), cancellationToken, ("@name", name)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
     public async Task<JobRecord?> GetJobAsync(string key, CancellationToken cancellationToken)
     {
         var rows = await QueryJobsAsync($"SELECT {JobRows.SelectList(true)} FROM jq_jobs WHERE key = @key", cancellationToken, ("@key", key)).ConfigureAwait(false);

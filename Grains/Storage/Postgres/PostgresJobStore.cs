@@ -8,7 +8,7 @@ namespace JobQueue.Grains.Storage.Postgres;
 /// batch (unnest), job changes go in one round trip (a statement each, fenced by version), and the counters and
 /// histograms are upserted once per batch in a fixed order, so silos writing concurrently never deadlock.
 /// </summary>
-public sealed class PostgresJobStore : SqlJobStore
+public sealed partial class PostgresJobStore : SqlJobStore
 {
     private static readonly HashSet<string> TextColumns = new(StringComparer.Ordinal)
     {
@@ -370,18 +370,6 @@ public sealed class PostgresJobStore : SqlJobStore
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <inheritdoc />
-    public override async Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken)
-    {
-        // The insert's RETURNING answers when this call stored it; the select, when another manager had.
-        await using var cmd = _dataSource.CreateCommand(
-            "WITH added AS (INSERT INTO jq_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value) " +
-            "SELECT value FROM added UNION ALL SELECT value FROM jq_meta WHERE name = $1 LIMIT 1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = name });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = value });
-        return (string)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     private string Describe()

@@ -188,6 +188,24 @@ public sealed class SqliteJobStore : SqlJobStore
     }
 
     /// <inheritdoc />
+    public override async Task SetSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var upsert = SqliteEffects.Command(writer, "INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", "name", "value");
+            upsert.Parameters["@name"].Value = name;
+            upsert.Parameters["@value"].Value = value;
+            upsert.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);

@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace JobQueue.Grains.Storage.Postgres;
+
+/// <summary>Settings every manager of a cluster shares (jq_meta).</summary>
+public sealed partial class PostgresJobStore
+{
+    /// <inheritdoc />
+    public override async Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        // The insert's RETURNING answers when this call stored it; the select, when another manager had.
+        await using var cmd = _dataSource.CreateCommand(
+            "WITH added AS (INSERT INTO jq_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value) " +
+            "SELECT value FROM added UNION ALL SELECT value FROM jq_meta WHERE name = $1 LIMIT 1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+        return (string)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public override async Task SetSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("INSERT INTO jq_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
