@@ -57,12 +57,14 @@ public sealed class AnotherOrleansServiceTests : IAsyncLifetime
     public async Task A_service_with_its_own_cluster_client_adds_jobs_and_reads_their_state()
     {
         var manager = ManagerInfo.Read(_home)!;
+        using var credentials = ClusterCredentials.Load(_home);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
             client.UseStaticClustering(new IPEndPoint(IPAddress.Parse(manager.Host), manager.Port));
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (manager.ClusterId, manager.ServiceId));
             client.AddJobQueueClient();
+            client.UseJobQueueTls(credentials);
         });
         using var host = builder.Build();
         await host.StartAsync(Ct);

@@ -5,9 +5,11 @@ namespace JobQueue.Tests.OtherService;
 /// <summary>Reads a program's dependency closure from its .deps.json.</summary>
 public static class DependencyClosure
 {
+    // Microsoft.Orleans.Runtime is not among them: Microsoft.Orleans.Connections.Security, which clients need for
+    // mutual TLS, depends on it (for its silo half). Nothing of it runs in a client.
     private static readonly string[] ManagerPrefixes =
     [
-        "Microsoft.Orleans.Server/", "Microsoft.Orleans.Runtime/", "Microsoft.Orleans.Persistence", "Microsoft.Orleans.Reminders",
+        "Microsoft.Orleans.Server/", "Microsoft.Orleans.Persistence", "Microsoft.Orleans.Reminders",
         "Microsoft.Orleans.Clustering", "Microsoft.Data.Sqlite", "SQLitePCLRaw", "Npgsql", "Serilog", "JobQueue.Grains/", "jobqueue-manager",
     ];
 

@@ -1,3 +1,4 @@
+using JobQueue.Home;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
@@ -16,6 +17,18 @@ public static class JobQueueClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Configure<ClientMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         builder.Services.AddJobQueueClient();
+        return builder;
+    }
+
+    /// <summary>
+    /// Connects the Orleans client with mutual TLS, presenting <paramref name="credentials"/> (for example
+    /// <c>ClusterCredentials.Load(home)</c> of the manager's home, or an imported authority's); managers accept nothing else.
+    /// </summary>
+    public static IClientBuilder UseJobQueueTls(this IClientBuilder builder, ClusterCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(credentials);
+        ClientTls.Use(builder, credentials, _ => { });
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Execution;
@@ -34,7 +33,7 @@ public sealed class RunnerOutageTests : IAsyncDisposable
     {
         var manager = await StartManagerAsync();
         var job = await AddAsync(manager, 20);
-        var runner = StartRunner(manager.Info, job.Queue);
+        var runner = StartRunner(manager, job.Queue);
         await Eventually.True(() => Lines("start").Count == 1, TimeSpan.FromSeconds(60), "the command to start");
 
         await manager.KillHardAsync();
@@ -53,7 +52,7 @@ public sealed class RunnerOutageTests : IAsyncDisposable
     {
         var manager = await StartManagerAsync();
         var job = await AddAsync(manager, 15);
-        var runner = StartRunner(manager.Info, job.Queue);
+        var runner = StartRunner(manager, job.Queue);
         await Eventually.True(() => Lines("start").Count == 1, TimeSpan.FromSeconds(60), "the command to start");
         var firstPid = int.Parse(Lines("start")[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -77,7 +76,7 @@ public sealed class RunnerOutageTests : IAsyncDisposable
     {
         var manager = await StartManagerAsync();
         var job = await AddAsync(manager, 300, "(sleep 301 &); ");
-        var runner = StartRunner(manager.Info, job.Queue);
+        var runner = StartRunner(manager, job.Queue);
         await Eventually.True(() => Lines("start").Count == 1, TimeSpan.FromSeconds(60), "the command to start");
         var sid = int.Parse(Lines("start")[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         await Eventually.True(() => Sessions.LiveMembers(sid).Count >= 3, TimeSpan.FromSeconds(10), "the command's processes to start");
@@ -104,9 +103,9 @@ public sealed class RunnerOutageTests : IAsyncDisposable
         return (await client.GetByCmdAsync(cmd, _home.Path, cancellationToken: Ct))!;
     }
 
-    private ChildProcess StartRunner(ManagerInfo manager, string group)
+    private ChildProcess StartRunner(ManagerProcess manager, string group)
     {
-        var runner = ChildProcess.Start("jobqueue-runner.dll", ["--group", group, "--server", manager.Address, "--reserve-timeout", "120"]);
+        var runner = ChildProcess.Start("jobqueue-runner.dll", ["--group", group, "--server", manager.Info.Address, "--reserve-timeout", "120"], manager.RunnerEnvironment);
         _processes.Add(runner);
         return runner;
     }

@@ -9,12 +9,8 @@ public sealed class ManagerFixture : IAsyncLifetime
 
     public JobQueueClient Client { get; private set; } = null!;
 
-    /// <summary>The environment a runner needs to find this manager's cluster.</summary>
-    public IReadOnlyDictionary<string, string> RunnerEnvironment => new Dictionary<string, string>
-    {
-        ["JOBQUEUE_CLUSTER_ID"] = Manager.Info.ClusterId,
-        ["JOBQUEUE_SERVICE_ID"] = Manager.Info.ServiceId,
-    };
+    /// <summary>The environment a runner needs to find this manager's cluster and certificate.</summary>
+    public IReadOnlyDictionary<string, string> RunnerEnvironment => Manager.RunnerEnvironment;
 
     public async ValueTask InitializeAsync()
     {

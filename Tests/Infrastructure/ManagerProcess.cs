@@ -31,6 +31,14 @@ public sealed class ManagerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The environment a runner of this manager needs: its cluster, and its home for the certificate.</summary>
+    public IReadOnlyDictionary<string, string> RunnerEnvironment => new Dictionary<string, string>
+    {
+        ["JOBQUEUE_HOME"] = Home,
+        ["JOBQUEUE_CLUSTER_ID"] = Info.ClusterId,
+        ["JOBQUEUE_SERVICE_ID"] = Info.ServiceId,
+    };
+
     /// <summary>Everything the process printed so far.</summary>
     public IReadOnlyList<string> Output => _process.Output;
 
