@@ -43,8 +43,8 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<JobQueueOptions>, JobQueueOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ManagerIdentity>();
-        services.AddSingleton<IJobStore>(_ => store.Provider == JobStoreProviders.Postgres
-            ? new Storage.Postgres.PostgresJobStore(store.ConnectionString!, store.Deployment)
+        services.AddSingleton<IJobStore>(sp => store.Provider == JobStoreProviders.Postgres
+            ? FencedPostgresStore(sp, store)
             : new SqliteJobStore(store.DbFile!, store.Synchronous));
         services.AddMetrics();
         services.TryAddSingleton<Metrics.JobQueueMetrics>();
@@ -82,5 +82,14 @@ public static class JobQueueSiloBuilderExtensions
         }
 
         return builder;
+    }
+
+    private static Storage.Postgres.PostgresJobStore FencedPostgresStore(IServiceProvider services, JobStoreOptions options)
+    {
+        var store = new Storage.Postgres.PostgresJobStore(options.ConnectionString!, options.Deployment);
+        var silo = services.GetRequiredService<ILocalSiloDetails>();
+        var cluster = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
+        store.FenceBy(() => (cluster, silo.SiloAddress.Endpoint.Address.ToString(), silo.SiloAddress.Endpoint.Port, silo.SiloAddress.Generation));
+        return store;
     }
 }

@@ -112,6 +112,9 @@ public static class JobQueueManager
                         o.ConnectionString = configuration.Storage.ConnectionString;
                     });
                     silo.ConfigureEndpoints(ParseAddress(options.AdvertisedHost), siloPort, gatewayPort, listenOnAnyHostAddress: false);
+
+                    // How fast a dead or frozen manager is noticed (Orleans' ClusterMembershipOptions, e.g. Membership:ProbeTimeout).
+                    silo.Services.Configure<ClusterMembershipOptions>(configuration.Configuration.GetSection("Membership"));
                 }
                 else
                 {

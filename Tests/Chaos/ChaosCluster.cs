@@ -19,6 +19,9 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public string Scratch => _scratch.Path;
 
+    /// <summary>The database every manager shares.</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>Every manager started so far, dead or alive.</summary>
     public IReadOnlyList<ManagerProcess> Managers => _managers;
 

@@ -312,7 +312,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>A second store on the same database, as a second manager of a cluster has (initialized).</summary>
     protected abstract Task<IJobStore> OpenAgainAsync();
 
-    private static JobRecord Job(string cmd, int priority = 0, string queue = "q1") => new()
+    protected static JobRecord Job(string cmd, int priority = 0, string queue = "q1") => new()
     {
         Key = JobKey.For("/tmp", cmd),
         Version = 1,

@@ -121,7 +121,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
             results.CopyTo(outcomes, start);
         }
 
-        await ApplyEffectsAsync(connection, effects, cancellationToken).ConfigureAwait(false);
+        await ApplyEffectsAsync(connection, FenceStatement(), effects, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
@@ -292,9 +292,14 @@ public sealed partial class PostgresJobStore : SqlJobStore
         return outcomes;
     }
 
-    private static async Task ApplyEffectsAsync(NpgsqlConnection connection, BatchEffects effects, CancellationToken cancellationToken)
+    private static async Task ApplyEffectsAsync(NpgsqlConnection connection, NpgsqlBatchCommand? fence, BatchEffects effects, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
+        if (fence is not null)
+        {
+            batch.BatchCommands.Add(fence);
+        }
+
         var counts = effects.Counts.ToList();
         if (counts.Count > 0)
         {

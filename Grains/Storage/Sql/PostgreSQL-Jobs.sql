@@ -80,3 +80,15 @@ CREATE TABLE IF NOT EXISTS jq_req_hist (
 );
 
 INSERT INTO jq_meta (name, value) VALUES ('schema_version', '1') ON CONFLICT (name) DO NOTHING;
+
+-- The fence of a cluster's writes: a manager the others declared dead (status 6 in Orleans' membership table) may
+-- still run for a while (frozen, then resumed); every batch it commits asks first, and is refused.
+CREATE OR REPLACE FUNCTION jq_fence(p_cluster TEXT, p_address TEXT, p_port INTEGER, p_generation INTEGER) RETURNS VOID AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM orleansmembershiptable
+               WHERE deploymentid = p_cluster AND address = p_address AND port = p_port AND generation = p_generation AND status = 6) THEN
+        RAISE EXCEPTION 'this manager (%:%) was declared dead by the cluster; its writes are refused', p_address, p_port
+            USING ERRCODE = 'P0001';
+    END IF;
+END
+$$ LANGUAGE plpgsql;
