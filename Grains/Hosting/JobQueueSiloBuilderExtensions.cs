@@ -39,6 +39,7 @@ public static class JobQueueSiloBuilderExtensions
         // A cancelled grain call completes only once its callee acknowledged, so a reserve given up by its caller
         // cannot still hand out a job afterwards.
         builder.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
+        builder.AddIncomingGrainCallFilter<DatabaseErrorFilter>();
         services.AddOptions<JobQueueOptions>().Configure(o => configure?.Invoke(o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobQueueOptions>, JobQueueOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

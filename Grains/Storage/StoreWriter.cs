@@ -112,9 +112,10 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 batch[i].Completion.TrySetResult(outcomes[i]);
             }
         }
-        catch (Exception ex) when (batch.Count > 1)
+        catch (Exception ex) when (batch.Count > 1 && !IsTransient(ex))
         {
-            // One bad write must not fail its neighbours: retry each alone so only the culprit fails.
+            // One bad write must not fail its neighbours: retry each alone so only the culprit fails. (A database that
+            // is away fails them all alike: trying each alone would only multiply the time-outs.)
             LogBatchFailed(_logger, ex, batch.Count);
             foreach (var pending in batch)
             {
@@ -124,10 +125,15 @@ public sealed partial class StoreWriter : IAsyncDisposable
         catch (Exception ex)
         {
             LogWriteFailed(_logger, ex, batch[0].Write.GetType().Name);
-            batch[0].Completion.TrySetException(
-                new JobQueueException(JobQueueErrorKind.DbError, "Write", detail: ex.Message));
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(new JobQueueException(JobQueueErrorKind.DbError, "Write", detail: ex.Message));
+            }
         }
     }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is System.Data.Common.DbException { IsTransient: true } || ex.InnerException is System.Data.Common.DbException { IsTransient: true } || ex is TimeoutException or System.Net.Sockets.SocketException;
 
     private sealed record Pending(StoreWrite Write, TaskCompletionSource<WriteOutcome> Completion);
 }
