@@ -165,12 +165,15 @@ internal static class BenchScenarios
         }
     }
 
-    private static async Task<double> CycleRateAsync(BenchHost host, string repGroup, int jobs, int clients, CancellationToken cancellationToken)
+    private static Task<double> CycleRateAsync(BenchHost host, string repGroup, int jobs, int clients, CancellationToken cancellationToken) =>
+        CycleRateAsync(host.Client, [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())], repGroup, jobs, cancellationToken);
+
+    /// <summary>Adds <paramref name="jobs"/> no-op jobs through <paramref name="adder"/>, then has the workers cycle them; cycles per second.</summary>
+    public static async Task<double> CycleRateAsync(JobQueueClient adder, IReadOnlyList<JobQueueClient> workers, string repGroup, int jobs, CancellationToken cancellationToken)
     {
-        var ram = 300 + clients;
-        await host.Client.AddAsync(Specs(repGroup, ram, 0, jobs), cancellationToken).ConfigureAwait(false);
+        var ram = 300 + workers.Count;
+        await adder.AddAsync(Specs(repGroup, ram, 0, jobs), cancellationToken).ConfigureAwait(false);
         var group = SchedulerGroup.For(ram, JobQueueDefaults.Time, 1);
-        var workers = Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity()).ToList();
         var remaining = jobs;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(async worker =>

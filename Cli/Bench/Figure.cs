@@ -22,5 +22,8 @@ internal sealed record Figure(string Name, double Value, string Unit, long Jobs)
 
     public string Store { get; init; } = "";
 
+    /// <summary>Where the time went, for figures that say (e.g. each manager's CPU share and commit latency).</summary>
+    public IReadOnlyDictionary<string, double>? Breakdown { get; init; }
+
     public void Print() => Console.Out.WriteLine(JsonSerializer.Serialize(this, Cli.Json));
 }

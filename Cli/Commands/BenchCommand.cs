@@ -22,9 +22,15 @@ public static class BenchCommand
     {
         var jobs = new Option<int>("--jobs", "-n") { Description = "How many jobs", DefaultValueFactory = _ => defaultJobs };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (cycle)", DefaultValueFactory = _ => 8 };
+        var managers = new Option<int>("--managers") { Description = "cycle with --store postgres: also run the cycles through this many manager processes", DefaultValueFactory = _ => 1 };
         var store = new Option<string>("--store") { Description = "sqlite or postgres", DefaultValueFactory = _ => JobStoreProviders.Sqlite };
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (default: $JOBQUEUE_BENCH_POSTGRES); its database is wiped" };
         var command = new Command(name, description) { jobs, clients, store, connection };
+        if (name == "cycle")
+        {
+            command.Options.Add(managers);
+        }
+
         Cli.SetAction(command, async (parse, cancellationToken) =>
         {
             var provider = parse.GetValue(store)!;
@@ -42,6 +48,17 @@ public static class BenchCommand
             if (parse.GetValue(jobs) < 1 || parse.GetValue(clients) < 1)
             {
                 return Cli.Error("--jobs and --clients must be at least 1");
+            }
+
+            if (name == "cycle" && parse.GetValue(managers) > 1)
+            {
+                if (provider != JobStoreProviders.Postgres)
+                {
+                    return Cli.Error("--managers needs --store postgres (managers share only PostgreSQL)");
+                }
+
+                await ClusterBench.CycleAsync(cs!, parse.GetValue(jobs), parse.GetValue(clients), parse.GetValue(managers), cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
             }
 
             await run(provider, cs, parse.GetValue(jobs), parse.GetValue(clients), cancellationToken).ConfigureAwait(false);

@@ -29,4 +29,23 @@ public sealed class BenchTests : IDisposable
         });
         Assert.All(printed.Where(f => f.TryGetProperty("baseline", out _)), f => Assert.True(f.GetProperty("ratio").GetDouble() > 0));
     }
+
+    [Fact]
+    public async Task The_cluster_cycle_benchmark_runs_one_and_two_manager_processes_and_says_where_each_spent_its_time()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+
+        var result = await new CliRunner(_home.Path).RunAsync("bench", "cycle", "--store", "postgres", "--connection", database.ConnectionString, "--managers", "2", "--jobs", "300", "--clients", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var figure = Assert.Single(result.Json);
+        Assert.Equal("cycle_throughput_2_managers", figure.GetProperty("name").GetString());
+        Assert.True(figure.GetProperty("value").GetDouble() > 0 && figure.GetProperty("baseline").GetDouble() > 0, $"{figure}");
+        var breakdown = figure.GetProperty("breakdown");
+        foreach (var manager in new[] { "manager0", "manager1" })
+        {
+            Assert.True(breakdown.GetProperty($"{manager}_commits_per_s").GetDouble() > 0, $"{figure}");
+            Assert.True(breakdown.GetProperty($"{manager}_cpu_share").GetDouble() > 0, $"{figure}");
+        }
+    }
 }
