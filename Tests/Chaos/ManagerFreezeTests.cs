@@ -23,7 +23,6 @@ public sealed class ManagerFreezeTests
         var frozen = cluster.Managers[0];
         var live = cluster.Managers[1];
         await using var viaLive = await cluster.ConnectAsync(live);
-        await using var viaFrozen = await cluster.ConnectAsync(frozen);
         var rep = Jobs.Unique("chaos-frozen");
         var rams = Enumerable.Range(0, 6).Select(_ => Jobs.UniqueRam()).ToList();
         await viaLive.AddAsync(rams.Select(ram => Jobs.Spec($"echo {ram}", rep, ramMb: ram)), Ct);

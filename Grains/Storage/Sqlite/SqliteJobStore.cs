@@ -167,37 +167,27 @@ public sealed class SqliteJobStore : SqlJobStore
     }
 
     /// <inheritdoc />
-    public override async Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken)
+    public override Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken) =>
+        WithSettingAsync("INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", name, value, cancellationToken);
+
+    /// <inheritdoc />
+    public override Task SetSettingAsync(string name, string value, CancellationToken cancellationToken) =>
+        WithSettingAsync("INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value, cancellationToken);
+
+    // Runs an insert of a setting on the writer connection, then reads the setting back.
+    private async Task<string> WithSettingAsync(string sql, string name, string value, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var insert = SqliteEffects.Command(writer, "INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", "name", "value");
+            using var insert = SqliteEffects.Command(writer, sql, "name", "value");
             insert.Parameters["@name"].Value = name;
             insert.Parameters["@value"].Value = value;
             insert.ExecuteNonQuery();
             using var select = SqliteEffects.Command(writer, "SELECT value FROM jq_meta WHERE name = @name", "name");
             select.Parameters["@name"].Value = name;
             return (string)select.ExecuteScalar()!;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <inheritdoc />
-    public override async Task SetSettingAsync(string name, string value, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var upsert = SqliteEffects.Command(writer, "INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", "name", "value");
-            upsert.Parameters["@name"].Value = name;
-            upsert.Parameters["@value"].Value = value;
-            upsert.ExecuteNonQuery();
         }
         finally
         {
