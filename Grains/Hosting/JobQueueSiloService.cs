@@ -43,7 +43,8 @@ public sealed partial class JobQueueSiloService(
             return null;
         }
 
-        await sqlite.BackupAsync(storeOptions.DbFileBackup, cancellationToken).ConfigureAwait(false);
+        // Off the caller's thread (an Orleans scheduler thread for "manager backup"): SQLite copies synchronously.
+        await Task.Run(() => sqlite.BackupAsync(storeOptions.DbFileBackup, cancellationToken), cancellationToken).ConfigureAwait(false);
         LogBackedUp(logger, storeOptions.DbFileBackup);
         return storeOptions.DbFileBackup;
     }

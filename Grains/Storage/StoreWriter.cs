@@ -11,12 +11,15 @@ namespace JobQueue.Grains.Storage;
 public sealed partial class StoreWriter : IAsyncDisposable
 {
     private const int MaxBatchWeight = 20_000;
+
+    // Writes waiting beyond this make their callers wait (backpressure) instead of memory growing without limit.
+    private const int MaxQueued = 50_000;
     private static readonly TimeSpan SlowBatch = TimeSpan.FromSeconds(5);
 
     private readonly IJobStore _store;
     private readonly ILogger<StoreWriter> _logger;
     private readonly Metrics.JobQueueMetrics? _metrics;
-    private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private Task? _loop;
 
     /// <summary>Creates a writer over <paramref name="store"/>; call <see cref="Start"/> before writing.</summary>
@@ -36,16 +39,23 @@ public sealed partial class StoreWriter : IAsyncDisposable
     /// <summary>Starts the loop that commits batches.</summary>
     public void Start() => _loop ??= Task.Run(LoopAsync);
 
-    /// <summary>Queues a write and completes when it is committed (or fails).</summary>
-    public Task<WriteOutcome> WriteAsync(StoreWrite write)
+    /// <summary>Queues a write (waiting while the queue is full) and completes when it is committed (or fails).</summary>
+    public async Task<WriteOutcome> WriteAsync(StoreWrite write)
     {
         var pending = new Pending(write, new TaskCompletionSource<WriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_channel.Writer.TryWrite(pending))
         {
-            throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Write", detail: "the store is shutting down");
+            try
+            {
+                await _channel.Writer.WriteAsync(pending).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                throw new JobQueueException(JobQueueErrorKind.QueueClosed, "Write", detail: "the store is shutting down");
+            }
         }
 
-        return pending.Completion.Task;
+        return await pending.Completion.Task.ConfigureAwait(false);
     }
 
     /// <summary>Commits what is queued, then stops.</summary>

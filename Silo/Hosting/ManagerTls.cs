@@ -21,6 +21,13 @@ public sealed partial class ManagerTls(ClusterCredentials credentials)
     /// <summary>Turns on mutual TLS for every connection of the silo.</summary>
     public void Use(ISiloBuilder silo)
     {
+        // Before TLS (so registered first): a peer that does not even speak TLS is logged and closed here, since a
+        // failed handshake is Orleans' to log and it would do so with a stack trace.
+        silo.Configure<SiloConnectionOptions>(o =>
+        {
+            o.ConfigureGatewayInboundConnection(c => c.Use(next => context => RequireTlsAsync(next, context, "client")));
+            o.ConfigureSiloInboundConnection(c => c.Use(next => context => RequireTlsAsync(next, context, "manager")));
+        });
         silo.UseTls(o =>
         {
             o.LocalCertificate = credentials.Certificate;
@@ -66,6 +73,41 @@ public sealed partial class ManagerTls(ClusterCredentials credentials)
 
         context.Abort();
         return Task.CompletedTask;
+    }
+
+    private async Task RequireTlsAsync(ConnectionDelegate next, ConnectionContext context, string peer)
+    {
+        // Every TLS connection opens with a handshake record (content type 22); peek at it without consuming it.
+        var input = context.Transport.Input;
+        bool tls;
+        using (var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            try
+            {
+                var read = await input.ReadAsync(handshake.Token).ConfigureAwait(false);
+                tls = read.Buffer.IsEmpty || read.Buffer.FirstSpan[0] == 22;
+                input.AdvanceTo(read.Buffer.Start);
+            }
+            catch (OperationCanceledException)
+            {
+                // Connected and said nothing: not a client of ours.
+                context.Abort();
+                return;
+            }
+        }
+
+        if (tls)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (_logger is { } logger)
+        {
+            LogRefused(logger, peer, context.RemoteEndPoint?.ToString() ?? "?", "it does not speak TLS");
+        }
+
+        context.Abort();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "not authorised: refused a connection: {Problem}")]

@@ -41,11 +41,10 @@ public sealed class BenchTests : IDisposable
         var figure = Assert.Single(result.Json);
         Assert.Equal("cycle_throughput_2_managers", figure.GetProperty("name").GetString());
         Assert.True(figure.GetProperty("value").GetDouble() > 0 && figure.GetProperty("baseline").GetDouble() > 0, $"{figure}");
+        // Writes are committed where the job grains live, not where a client connected: the managers' shares vary.
         var breakdown = figure.GetProperty("breakdown");
-        foreach (var manager in new[] { "manager0", "manager1" })
-        {
-            Assert.True(breakdown.GetProperty($"{manager}_commits_per_s").GetDouble() > 0, $"{figure}");
-            Assert.True(breakdown.GetProperty($"{manager}_cpu_share").GetDouble() > 0, $"{figure}");
-        }
+        var managers = new[] { "manager0", "manager1" };
+        Assert.All(managers, m => Assert.True(breakdown.GetProperty($"{m}_cpu_share").GetDouble() > 0, $"{figure}"));
+        Assert.True(managers.Sum(m => breakdown.GetProperty($"{m}_commits_per_s").GetDouble()) > 0, $"{figure}");
     }
 }

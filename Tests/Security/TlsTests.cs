@@ -57,13 +57,18 @@ public sealed class TlsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_plain_client_without_tls_cannot_connect()
+    public async Task A_plain_client_without_tls_cannot_connect_and_the_manager_says_so()
     {
         var options = JobQueueConnectionOptions.For(_manager.Info, Home);
         options.CertificateHome = null;
         options.ConnectTimeout = TimeSpan.FromSeconds(5);
 
         await Assert.ThrowsAsync<JobQueueException>(() => JobQueueClient.ConnectAsync(options, Ct));
+        await Eventually.Get(
+            () => Task.FromResult(ManagerLog()),
+            text => text.Contains("not authorised: refused a client connection from", StringComparison.Ordinal) && text.Contains("it does not speak TLS", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            "the manager to log the plain connection it refused");
     }
 
     [Fact]
