@@ -13,7 +13,7 @@ public sealed class ManagerLossTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Killing_one_of_three_managers_loses_no_job_runs_none_twice_at_once_and_work_resumes_within_10_s_while_survivors_answer_status()
+    public async Task Killing_one_of_three_managers_loses_no_job_runs_none_twice_at_once_and_work_never_stalls_10_s_while_survivors_answer_status()
     {
         await using var cluster = await ChaosCluster.StartAsync(3, null, "--Manager:Scheduler", "local", "--Manager:MaxCores", "1", "--Manager:RunnerReserveTimeout", "30");
         var victim = cluster.Managers[0];
@@ -27,11 +27,7 @@ public sealed class ManagerLossTests
 
         var before = await Eventually.Get(() => CompleteAsync(client, rep), n => n >= JobCount / 5, TimeSpan.FromSeconds(90), "a fifth of the jobs to complete");
         await victim.KillHardAsync();
-        var sinceKill = Stopwatch.StartNew();
-        var atKill = await CompleteAsync(client, rep);
-        await Eventually.True(async () => await CompleteAsync(client, rep) > atKill, TimeSpan.FromSeconds(60), "work to resume after the kill");
-        var resumedAfter = sinceKill.Elapsed;
-        TestContext.Current.TestOutputHelper?.WriteLine($"work resumed {resumedAfter.TotalSeconds:F1} s after the kill");
+        var killedAt = DateTimeOffset.UtcNow;
         await Eventually.True(async () => await CompleteAsync(client, rep) == JobCount, TimeSpan.FromSeconds(120), "every job to complete");
         await stop.CancelAsync();
         await watcher;
@@ -48,7 +44,12 @@ public sealed class ManagerLossTests
             Assert.DoesNotContain(runs, r => r.Id == id && r.Event == "S" && r.At > job.EndedAt);
         });
         Assert.Equal(JobCount, jobs.Count);
-        Assert.True(resumedAfter < TimeSpan.FromSeconds(10), $"work resumed {resumedAfter.TotalSeconds:F1} s after the kill");
+
+        // Work never stalled for 10 s after the kill: the longest wait for the next command to end, from the kill on.
+        var ends = runs.Where(r => r.Event == "E" && r.At > killedAt).Select(r => r.At).Order().Prepend(killedAt).ToList();
+        var stall = ends.Zip(ends.Skip(1), (a, b) => b - a).Max();
+        TestContext.Current.TestOutputHelper?.WriteLine($"longest stall after the kill: {stall.TotalSeconds:F1} s");
+        Assert.True(stall < TimeSpan.FromSeconds(10), $"work stalled {stall.TotalSeconds:F1} s after the kill");
         Assert.True(statusFailures.IsEmpty, string.Join("\n", statusFailures));
         Assert.All(cluster.Managers.Skip(1), m => Assert.False(m.HasExited));
     }
