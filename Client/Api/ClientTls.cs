@@ -52,9 +52,8 @@ internal static class ClientTls
         {
             if (credentials.Check(context.Features.Get<ITlsConnectionFeature>()?.RemoteCertificate) is { } problem)
             {
-                refused(problem);
-
-                // The manager refuses our certificate as well; give it a moment to read it (and log that) before we close.
+                // The manager refuses our certificate as well; give it a moment to read it (and log that) before we
+                // close, and only then say so (the caller tears the connection down at once).
                 using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 try
                 {
@@ -66,6 +65,7 @@ internal static class ClientTls
                 }
 
                 context.Abort();
+                refused(problem);
                 throw new AuthenticationException($"the manager at {context.RemoteEndPoint}: {problem}");
             }
 

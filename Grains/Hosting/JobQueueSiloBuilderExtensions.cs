@@ -91,6 +91,7 @@ public static class JobQueueSiloBuilderExtensions
         var silo = services.GetRequiredService<ILocalSiloDetails>();
         var cluster = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
         store.FenceBy(() => (cluster, silo.SiloAddress.Endpoint.Address.ToString(), silo.SiloAddress.Endpoint.Port, silo.SiloAddress.Generation));
+        store.ShardBy(silo.SiloAddress.Endpoint.ToString());
         return store;
     }
 }

@@ -31,12 +31,12 @@ public abstract partial class SqlJobStore
             new(r.GetString(0), (JobState)r.GetInt64(1), (int)r.GetInt64(2), r.GetString(3));
 
         var rows = await QueryAsync(
-            "SELECT rep_group, state, exit_code, fail_reason, n, ram_sum, ram_sq, wall_sum, wall_sq, cpu_sum, cpu_sq FROM jq_stats WHERE rep_group = @rg AND n > 0",
+            $"SELECT rep_group, state, exit_code, fail_reason, n, ram_sum, ram_sq, wall_sum, wall_sq, cpu_sum, cpu_sq FROM {StatsTable} WHERE rep_group = @rg AND n > 0",
             r => new StatsRow(Key(r), new RunTotals(r.GetInt64(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10))),
             cancellationToken,
             ("@rg", repGroup)).ConfigureAwait(false);
         var buckets = await QueryAsync(
-            "SELECT rep_group, state, exit_code, fail_reason, kind, bucket, n FROM jq_stats_hist WHERE rep_group = @rg AND n > 0",
+            $"SELECT rep_group, state, exit_code, fail_reason, kind, bucket, n FROM {StatsHistTable} WHERE rep_group = @rg AND n > 0",
             r => new StatsBucket(Key(r), (int)r.GetInt64(4), (int)r.GetInt64(5), r.GetInt64(6)),
             cancellationToken,
             ("@rg", repGroup)).ConfigureAwait(false);

@@ -23,6 +23,15 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>The counters, one row per count group (a subclass that keeps them in shards sums them here).</summary>
+    protected virtual string CountsTable => "jq_counts";
+
+    /// <summary>The run statistics, one row per count group.</summary>
+    protected virtual string StatsTable => "jq_stats";
+
+    /// <summary>The run statistics' histogram buckets, one row per count group, kind and bucket.</summary>
+    protected virtual string StatsHistTable => "jq_stats_hist";
+
     /// <inheritdoc />
     public abstract Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken);
 
@@ -115,7 +124,7 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     /// <inheritdoc />
     public Task<IReadOnlyList<CountRow>> GetCountsAsync(string? repGroup, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT rep_group, state, exit_code, fail_reason, n FROM jq_counts WHERE n <> 0" + (repGroup is null ? "" : " AND rep_group = @rg"),
+            $"SELECT rep_group, state, exit_code, fail_reason, n FROM {CountsTable} WHERE n <> 0" + (repGroup is null ? "" : " AND rep_group = @rg"),
             r => new CountRow(new CountKey(r.GetString(0), (JobState)r.GetInt64(1), (int)r.GetInt64(2), r.GetString(3)), r.GetInt64(4)),
             cancellationToken,
             ("@rg", repGroup));

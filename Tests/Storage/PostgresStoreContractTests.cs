@@ -38,6 +38,25 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         Assert.Equal(1, (await store.Monitor.GetCountsAsync(null, ct)).Sum(c => c.Count));
     }
 
+    [Fact]
+    public async Task Managers_keep_counters_in_shards_of_their_own_and_every_read_sums_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = (PostgresJobStore)Store;
+        first.ShardBy("10.0.0.1:11111");
+        await using var second = (PostgresJobStore)await OpenAgainAsync();
+        second.ShardBy("10.0.0.2:11111");
+        Assert.NotEqual(first.Shard, second.Shard);
+
+        await first.WriteAsync([new InsertJobs([Job("one"), Job("two")], new Dictionary<string, byte[]>())], ct);
+        await second.WriteAsync([new InsertJobs([Job("three")], new Dictionary<string, byte[]>())], ct);
+
+        var counts = Assert.Single(await first.Monitor.GetCountsAsync(null, ct));
+        Assert.Equal((JobState.Ready, 3L), (counts.Key.State, counts.Count));
+        Assert.Equal(3, Assert.Single(await second.Monitor.GetCountsAsync(Job("one").RepGroup, ct)).Count);
+        Assert.Equal(2L, await ScalarAsync("SELECT COUNT(*) FROM jq_counts"));
+    }
+
     protected override async Task<IJobStore> CreateStoreAsync()
     {
         _database = await PostgresDatabase.CreateAsync();
@@ -50,6 +69,14 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database!.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     protected override async Task<IJobStore> OpenAgainAsync()

@@ -10,4 +10,7 @@ internal static class PostgresSchema
 
     /// <summary>The script that creates what is missing (Storage/Sql/PostgreSQL-Jobs.sql).</summary>
     public static readonly string Create = JobQueueStorage.JobSchema("PostgreSQL-Jobs.sql");
+
+    /// <summary>Splits the counters and statistics into per-manager shards (Storage/Sql/PostgreSQL-Shards.sql); idempotent.</summary>
+    public static readonly string Shards = JobQueueStorage.Script("PostgreSQL-Shards.sql");
 }
