@@ -9,7 +9,8 @@ namespace JobQueue.Silo.Hosting;
 /// <summary>
 /// Mutual TLS on a manager's silo and gateway connections: a peer's certificate must come from the cluster's
 /// authority, or the handshake fails and one line is logged with the reason. A peer that presents no certificate at
-/// all is closed right after the handshake, before Orleans reads a byte, and logged the same way.
+/// all is closed right after the handshake, before Orleans reads a byte, and one that does not speak TLS before it;
+/// each is logged the same way.
 /// </summary>
 public sealed partial class ManagerTls(ClusterCredentials credentials)
 {
