@@ -24,9 +24,7 @@ internal sealed class ManagerCluster : IAsyncDisposable
             PrivateFiles.EnsureDirectory(home);
             if (i > 0)
             {
-                var file = Path.Combine(cluster._root, "authority.pfx");
-                ClusterCredentials.ExportAuthority(cluster._managers[0].Home, file);
-                ClusterCredentials.ImportAuthority(home, file);
+                ClusterCredentials.ShareAuthority(cluster._managers[0].Home, home);
             }
 
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -69,13 +67,7 @@ internal sealed class ManagerCluster : IAsyncDisposable
 
     /// <summary>CPU seconds (user and system) each manager process has used so far.</summary>
     public IReadOnlyList<double> CpuSeconds() =>
-        [.. _managers.Select(m =>
-        {
-            var stat = File.ReadAllText($"/proc/{m.Process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return ticks / 100.0;
-        })];
+        [.. _managers.Select(m => ProcessTree.CpuTime(m.Process.Id, [m.Process.Id]).TotalSeconds)];
 
     /// <summary>The sum and count of a histogram in manager <paramref name="index"/>'s /metrics, over all its series.</summary>
     public async Task<(double Sum, double Count)> HistogramAsync(int index, string name, CancellationToken cancellationToken)

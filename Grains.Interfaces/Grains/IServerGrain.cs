@@ -23,8 +23,4 @@ public interface IServerGrain : IGrainWithIntegerKey
     /// <summary>Asks every manager process to stop.</summary>
     [Alias("Shutdown")]
     Task Shutdown();
-
-    /// <summary>The current mode ("started", "draining") and whether a shutdown was asked for.</summary>
-    [Alias("GetMode")]
-    Task<ManagerMode> GetMode();
 }

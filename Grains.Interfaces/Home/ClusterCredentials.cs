@@ -40,6 +40,9 @@ public sealed class ClusterCredentials : IDisposable
     /// <summary>The "tls" directory of <paramref name="home"/>.</summary>
     public static string DirectoryOf(string home) => Path.Combine(home, DirectoryName);
 
+    /// <summary>The authority's file in <paramref name="home"/>.</summary>
+    public static string AuthorityFileOf(string home) => Path.Combine(DirectoryOf(home), AuthorityFileName);
+
     /// <summary>
     /// For a manager: creates the authority if the home has none, and a member certificate if there is none or the
     /// one there was issued by another authority (after an import); then loads them.
@@ -48,7 +51,7 @@ public sealed class ClusterCredentials : IDisposable
     {
         var directory = DirectoryOf(home);
         PrivateFiles.EnsureDirectory(directory);
-        var authorityFile = Path.Combine(directory, AuthorityFileName);
+        var authorityFile = AuthorityFileOf(home);
         if (!File.Exists(authorityFile))
         {
             using var created = CreateAuthority();
@@ -121,7 +124,7 @@ public sealed class ClusterCredentials : IDisposable
     /// <summary>Copies the authority of <paramref name="home"/> to <paramref name="file"/> (owner-only), to import into the other managers of a cluster.</summary>
     public static void ExportAuthority(string home, string file)
     {
-        var source = Path.Combine(DirectoryOf(home), AuthorityFileName);
+        var source = AuthorityFileOf(home);
         if (!File.Exists(source))
         {
             throw new FileNotFoundException($"{home} has no authority yet: start the manager once first", source);
@@ -144,9 +147,16 @@ public sealed class ClusterCredentials : IDisposable
 
         var directory = DirectoryOf(home);
         PrivateFiles.EnsureDirectory(directory);
-        PrivateFiles.WriteAllBytes(Path.Combine(directory, AuthorityFileName), bytes);
+        PrivateFiles.WriteAllBytes(AuthorityFileOf(home), bytes);
         File.Delete(Path.Combine(directory, MemberFileName));
         EnsureCreated(home).Dispose();
+    }
+
+    /// <summary>Gives <paramref name="home"/> the authority of <paramref name="fromHome"/> (created there if it has none), as the homes of one cluster's managers on one machine.</summary>
+    public static void ShareAuthority(string fromHome, string home)
+    {
+        EnsureCreated(fromHome).Dispose();
+        ImportAuthority(home, AuthorityFileOf(fromHome));
     }
 
     /// <inheritdoc />

@@ -56,9 +56,6 @@ public sealed class ServerGrain(
     /// <inheritdoc />
     public Task Shutdown() => clusterMode.ChangeAsync(m => m with { ShutdownRequested = true }, CancellationToken.None);
 
-    /// <inheritdoc />
-    public Task<ManagerMode> GetMode() => Task.FromResult(new ManagerMode(mode.Name, mode.ShutdownRequested));
-
     // The scheduler's reasons are a nicety: a status never waits long for them.
     private async Task<IReadOnlyDictionary<string, string>> SchedulerNotesAsync()
     {

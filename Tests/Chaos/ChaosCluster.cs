@@ -1,4 +1,5 @@
 using System.Globalization;
+using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Chaos;
@@ -56,7 +57,7 @@ public sealed class ChaosCluster : IAsyncDisposable
         var home = Path.Combine(Scratch, $"manager{_managers.Count}");
         if (_managers.Count > 0)
         {
-            ManagerProcess.ShareAuthority(_managers[0].Home, home);
+            ClusterCredentials.ShareAuthority(_managers[0].Home, home);
         }
 
         var manager = await ManagerProcess.StartAsync(

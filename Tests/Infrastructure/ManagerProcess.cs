@@ -69,15 +69,6 @@ public sealed class ManagerProcess : IAsyncDisposable
         return manager;
     }
 
-    /// <summary>Gives <paramref name="home"/> the certificate authority of <paramref name="fromHome"/> (creating it there if needed), as a cluster's managers must share one.</summary>
-    public static void ShareAuthority(string fromHome, string home)
-    {
-        ClusterCredentials.EnsureCreated(fromHome).Dispose();
-        var file = System.IO.Path.Combine(fromHome, "authority-export.pfx");
-        ClusterCredentials.ExportAuthority(fromHome, file);
-        ClusterCredentials.ImportAuthority(home, file);
-    }
-
     /// <summary>Connects a client to this manager.</summary>
     public Task<JobQueueClient> ConnectAsync() => JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(Info, Home));
 

@@ -1,3 +1,4 @@
+using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Storage;
@@ -102,7 +103,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         var home = Path.Combine(_homes.Path, name);
         if (name != "one")
         {
-            ManagerProcess.ShareAuthority(Path.Combine(_homes.Path, "one"), home);
+            ClusterCredentials.ShareAuthority(Path.Combine(_homes.Path, "one"), home);
         }
 
         return ManagerProcess.StartAsync(
