@@ -14,9 +14,6 @@ namespace JobQueue.Client;
 /// </summary>
 public sealed partial class JobQueueClient : IAsyncDisposable
 {
-    /// <summary>The longest a single grain call waits for a job; a longer reserve is a loop of such calls.</summary>
-    public static readonly TimeSpan MaxCallWait = TimeSpan.FromSeconds(10);
-
     /// <summary>How many jobs go to the manager in one call (one transaction).</summary>
     public const int AddChunkSize = 10_000;
 
@@ -145,17 +142,6 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         }
 
         return total;
-    }
-
-    /// <summary>Reserves the best ready job of any scheduler group, waiting up to <paramref name="timeout"/> (zero waits forever). Null on time-out.</summary>
-    public Task<Job?> ReserveAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ReserveLoopAsync(wait => _cluster.GetGrain<IQueueDirectoryGrain>(0).ReserveAny(ClientId, wait, cancellationToken), timeout, cancellationToken);
-
-    /// <summary>Like <see cref="ReserveAsync"/>, but only from one scheduler group ("ramMb:minutes:cores").</summary>
-    public Task<Job?> ReserveScheduledAsync(TimeSpan timeout, string schedulerGroup, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(schedulerGroup);
-        return ReserveLoopAsync(wait => _cluster.GetGrain<IQueueGrain>(schedulerGroup).Reserve(ClientId, wait, cancellationToken), timeout, cancellationToken);
     }
 
     /// <summary>Extends the lease on a reserved or running job.</summary>
@@ -343,39 +329,4 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     };
 
     private IJobGrain JobGrain(Job job) => _cluster.GetGrain<IJobGrain>((job ?? throw new ArgumentNullException(nameof(job))).Key);
-
-    private async Task<Job?> ReserveLoopAsync(Func<TimeSpan, Task<Job?>> reserve, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (timeout < TimeSpan.Zero)
-        {
-            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "timeout must not be negative");
-        }
-
-        var forever = timeout == TimeSpan.Zero;
-        var deadline = _time.GetUtcNow() + timeout;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var remaining = forever ? MaxCallWait : deadline - _time.GetUtcNow();
-            var wait = remaining > MaxCallWait ? MaxCallWait : remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
-            // Cancellation travels with the grain call itself; the call ends only once the grain has let go.
-            var job = await Call("Reserve", reserve(wait), CancellationToken.None).ConfigureAwait(false);
-            if (job is not null && cancellationToken.IsCancellationRequested)
-            {
-                // Taken just as the caller gave up: give it back at no cost rather than leave it to its lease.
-                await Call("Release", JobGrain(job).Release(Leases.Of(job)!, "", TimeSpan.Zero), CancellationToken.None).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (job is not null)
-            {
-                return job;
-            }
-
-            if (!forever && _time.GetUtcNow() >= deadline)
-            {
-                return null;
-            }
-        }
-    }
 }

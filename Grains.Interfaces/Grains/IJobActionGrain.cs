@@ -14,4 +14,12 @@ public interface IJobActionGrain : IGrainWithIntegerKey
     /// <returns>How many jobs changed, and the cursor to call again with (null when done).</returns>
     [Alias("Apply")]
     Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after);
+
+    /// <summary>
+    /// Gives back, at no cost, the job reserved under <paramref name="lease"/> if it has not started: the client's
+    /// reserve call failed before its answer arrived, so the client never learnt of the reservation. False if no job
+    /// is reserved under that lease.
+    /// </summary>
+    [Alias("Abandon")]
+    Task<bool> Abandon(string lease);
 }

@@ -14,27 +14,27 @@ public interface IJobGrain : IGrainWithStringKey
     Task<Job?> Reserve(string queue, string reservedBy);
 
     /// <summary>Extends the lease by the time-to-release; tells the holder if a kill was asked for.</summary>
-    [Alias("Touch")]
+    [Alias("Touch"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task<LeaseStatus> Touch(string reservedBy);
 
     /// <summary>Records that the command started, as process <paramref name="pid"/> on <paramref name="host"/>.</summary>
-    [Alias("Started")]
+    [Alias("Started"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task Started(string reservedBy, int pid, string host);
 
     /// <summary>Records how the command ended.</summary>
-    [Alias("Ended")]
+    [Alias("Ended"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task Ended(string reservedBy, JobEndReport report);
 
     /// <summary>Gives the job back: delayed by <paramref name="delay"/> (null: the manager's default), or buried once its retries are spent after a failed run. Returns the new state.</summary>
-    [Alias("Release")]
+    [Alias("Release"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task<JobState> Release(string reservedBy, string failReason, TimeSpan? delay);
 
     /// <summary>Buries the job with a reason.</summary>
-    [Alias("Bury")]
+    [Alias("Bury"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task Bury(string reservedBy, string failReason);
 
     /// <summary>Completes the job after a successful run, moving it into the history.</summary>
-    [Alias("Archive")]
+    [Alias("Archive"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task Archive(string reservedBy);
 
     /// <summary>Makes a buried job ready again with its retries restored; false if it was not buried.</summary>

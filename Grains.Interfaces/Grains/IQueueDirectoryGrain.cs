@@ -4,9 +4,9 @@ namespace JobQueue.Grains;
 [Alias("JobQueue.Grains.IQueueDirectoryGrain")]
 public interface IQueueDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Reserves the best ready job of any queue, waiting up to <paramref name="maxWait"/> (capped per call).</summary>
-    [Alias("ReserveAny")]
-    Task<Job?> ReserveAny(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default);
+    /// <summary>Reserves the best ready job of any queue under <paramref name="lease"/>, waiting up to <paramref name="maxWait"/> (capped per call), as <see cref="IQueueGrain.Reserve"/>.</summary>
+    [Alias("ReserveAny"), ResponseTimeout(JobQueueDefaults.ReserveResponseTimeoutText)]
+    Task<Job?> ReserveAny(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the directory that a queue has ready jobs nobody waited for.</summary>
     [Alias("JobsAvailable"), Orleans.Concurrency.OneWay]

@@ -7,10 +7,17 @@ namespace JobQueue.Grains;
 [Alias("JobQueue.Grains.IQueueGrain")]
 public interface IQueueGrain : IGrainWithStringKey
 {
-    /// <summary>Reserves the best ready job for <paramref name="clientId"/>, waiting up to <paramref name="maxWait"/> (capped per call).</summary>
-    /// <remarks>A cancelled call stops waiting and takes no job.</remarks>
-    [Alias("Reserve")]
-    Task<Job?> Reserve(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Reserves the best ready job under <paramref name="lease"/> ("clientId/token", minted by the client for this call;
+    /// a bare client id gets a token minted here), waiting up to <paramref name="maxWait"/> (capped per call).
+    /// </summary>
+    /// <remarks>
+    /// A cancelled call stops waiting and takes no job. The answer is due within <see cref="JobQueueDefaults.ReserveResponseTimeoutText"/>,
+    /// not Orleans' default 30 s: a call whose manager died fails soon, and its client gives back what it may have been granted
+    /// (<see cref="IJobActionGrain.Abandon"/>).
+    /// </remarks>
+    [Alias("Reserve"), ResponseTimeout(JobQueueDefaults.ReserveResponseTimeoutText)]
+    Task<Job?> Reserve(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the queue that jobs became ready.</summary>
     [Alias("JobsReady")]

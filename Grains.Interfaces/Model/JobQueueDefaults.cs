@@ -9,6 +9,20 @@ public static class JobQueueDefaults
     /// <summary>How long a reservation lasts without a touch. Default: 60 seconds.</summary>
     public static readonly TimeSpan TimeToRelease = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The longest one reserve call is held at the manager waiting for a job; a client wanting to wait longer calls again.
+    /// Short, so that a call held by a manager that dies costs little (see <see cref="ReserveResponseTimeoutText"/>).
+    /// </summary>
+    public static readonly TimeSpan ReserveCallWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a client waits for a reserve call's answer: <see cref="ReserveCallWait"/> and time to take the job.</summary>
+    public const string ReserveResponseTimeoutText = "00:00:04";
+
+    /// <summary>
+    /// How long the holder of a lease waits for the answer to a touch or a report before it tries again (each is safe
+    /// to repeat): a call caught by a dying manager fails in seconds, not Orleans' default 30 s.
+    /// </summary>
+    public const string LeaseCallTimeoutText = "00:00:10";
 
     /// <summary>How long a failed job waits before it is ready again. Default: 30 seconds.</summary>
     public static readonly TimeSpan ReleaseDelay = TimeSpan.FromSeconds(30);

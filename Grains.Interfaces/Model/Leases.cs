@@ -6,6 +6,8 @@ namespace JobQueue;
 /// </summary>
 public static class Leases
 {
+    private const int MinTokenLength = 16;
+
     /// <summary>The lease of a client's reservation.</summary>
     public static string Compose(string clientId, string token) => $"{clientId}/{token}";
 
@@ -26,6 +28,30 @@ public static class Leases
     {
         var slash = lease?.IndexOf('/', StringComparison.Ordinal) ?? -1;
         return slash < 0 ? null : lease![(slash + 1)..];
+    }
+
+    /// <summary>A fresh lease for one reserve call: the client knows it before the answer arrives, so it can give back a reservation whose answer was lost.</summary>
+    public static string New(string clientId) => Compose(clientId, Guid.NewGuid().ToString("N"));
+
+    /// <summary>
+    /// The lease a reserve call asked for: a "clientId/token" the client minted is kept; a bare client id gets a token
+    /// minted here. Throws when there is no client id or the token is too short to be secret.
+    /// </summary>
+    public static string ForReserve(string? lease)
+    {
+        if (string.IsNullOrWhiteSpace(ClientOf(lease)))
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "a client id is required");
+        }
+
+        if (TokenOf(lease) is not { } token)
+        {
+            return New(lease!);
+        }
+
+        return token.Length >= MinTokenLength
+            ? lease!
+            : throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: $"a lease token must have at least {MinTokenLength} characters");
     }
 
     /// <summary>The full lease of a job returned by a reserve (null if it carries none).</summary>

@@ -39,6 +39,31 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         return new BulkResult(affected, more ? rows[^1].Cursor.ToString() : null);
     }
 
+    /// <inheritdoc />
+    public async Task<bool> Abandon(string lease)
+    {
+        if (Leases.TokenOf(lease) is null)
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Abandon", detail: "a lease \"clientId/token\" is required");
+        }
+
+        var given = false;
+        foreach (var key in await store.Monitor.GetReservedUnderAsync(lease, CancellationToken.None).ConfigureAwait(true))
+        {
+            // A release before the command started costs the job no attempt.
+            try
+            {
+                given |= await GrainFactory.GetGrain<IJobGrain>(key).Release(lease, "", TimeSpan.Zero).ConfigureAwait(true) == JobState.Ready;
+            }
+            catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.MustReserve or JobQueueErrorKind.MissingJob)
+            {
+                // Its lease ran out and it was reclaimed in the meantime: nothing left to give back.
+            }
+        }
+
+        return given;
+    }
+
     private static Task<bool> Act(IJobGrain job, BulkAction action) => action switch
     {
         BulkAction.Kick => job.Kick(),

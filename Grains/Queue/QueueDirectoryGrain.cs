@@ -37,12 +37,15 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     }
 
     /// <inheritdoc />
-    public Task<Job?> ReserveAny(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
-        _waiters.ReserveAsync(
+    public Task<Job?> ReserveAny(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        var reservedBy = Leases.ForReserve(lease);
+        return _waiters.ReserveAsync(
             QueueGrain.Clamp(maxWait, _options.MaxReserveWait),
             _options.StoreRecheckInterval,
-            () => TryReserveAsync(clientId, cancellationToken),
+            () => TryReserveAsync(reservedBy, cancellationToken),
             cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task JobsAvailable(string queue)
@@ -57,7 +60,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     }
 
     /// <summary>Reserves from the queue with the best head, trying the next best while heads turn out stale; null if every queue is empty.</summary>
-    private async Task<Job?> TryReserveAsync(string clientId, CancellationToken cancellationToken)
+    private async Task<Job?> TryReserveAsync(string reservedBy, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -70,7 +73,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
             }
 
             // Taking from the best queue pops its head, so a stale head cannot be chosen twice.
-            if (await GrainFactory.GetGrain<IQueueGrain>(best.Queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
+            if (await GrainFactory.GetGrain<IQueueGrain>(best.Queue).Reserve(reservedBy, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
             {
                 return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);
             }

@@ -45,17 +45,13 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     }
 
     /// <inheritdoc />
-    public async Task<Job?> Reserve(string clientId, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public async Task<Job?> Reserve(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(clientId))
-        {
-            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "a client id is required");
-        }
-
+        var reservedBy = Leases.ForReserve(lease);
         return await _waiters.ReserveAsync(
             Clamp(maxWait, _options.MaxReserveWait),
             _options.StoreRecheckInterval,
-            () => TryReserveAsync(clientId, cancellationToken),
+            () => TryReserveAsync(reservedBy, cancellationToken),
             cancellationToken).ConfigureAwait(true);
     }
 
@@ -98,7 +94,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private bool StoreWorthChecking() =>
         _buffer.StoreHasMore || _time.GetUtcNow() - _lastStoreCheck >= _options.StoreRecheckInterval;
 
-    private async Task<Job?> TryReserveAsync(string clientId, CancellationToken cancellationToken)
+    private async Task<Job?> TryReserveAsync(string reservedBy, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -125,7 +121,6 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
 
             try
             {
-                var reservedBy = $"{clientId}/{Guid.NewGuid():N}";
                 var job = await GrainFactory.GetGrain<IJobGrain>(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
                 if (job is not null)
                 {

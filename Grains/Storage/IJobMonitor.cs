@@ -31,6 +31,9 @@ public interface IJobMonitor
     /// <summary>The statistics rows and histogram buckets of a rep group's count groups (only non-empty ones).</summary>
     Task<(IReadOnlyList<StatsRow> Rows, IReadOnlyList<StatsBucket> Buckets)> GetStatsAsync(string repGroup, CancellationToken cancellationToken);
 
+    /// <summary>The keys of jobs reserved (not yet running) under exactly this lease: a seek on the state index, as few rows as there are reservations.</summary>
+    Task<IReadOnlyList<string>> GetReservedUnderAsync(string lease, CancellationToken cancellationToken);
+
     /// <summary>Reserved and running jobs.</summary>
     Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken);
 }

@@ -182,6 +182,14 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetReservedUnderAsync(string lease, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT key FROM jq_jobs WHERE state = 2 AND reserved_by = @lease LIMIT 2",
+            r => r.GetString(0),
+            cancellationToken,
+            ("@lease", lease));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<RunningJob>> GetRunningAsync(CancellationToken cancellationToken) =>
         QueryAsync(
             "SELECT key, queue, started_at, time_ms FROM jq_jobs WHERE state IN (2, 3)",

@@ -67,13 +67,16 @@ public sealed class JobRunner(JobQueueClient client, RunnerSettings settings, Te
             }
             catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.NoServer or JobQueueErrorKind.DbError)
             {
-                if (!outage)
+                if (outage)
                 {
-                    await log.WriteLineAsync($"runner: the manager does not answer ({ex.Detail ?? ex.Message}); retrying").ConfigureAwait(false);
+                    await PauseAsync(stop).ConfigureAwait(false);
+                    continue;
                 }
 
+                // Try again at once: the call may have failed only because the manager holding it died, and
+                // another manager can serve the next one.
+                await log.WriteLineAsync($"runner: the manager does not answer ({ex.Detail ?? ex.Message}); retrying").ConfigureAwait(false);
                 outage = true;
-                await PauseAsync(stop).ConfigureAwait(false);
                 continue;
             }
 

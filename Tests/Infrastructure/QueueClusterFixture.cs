@@ -45,6 +45,7 @@ public class QueueClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.AddJobQueue(store, ConfigureQueue);
+            ConfigureSilo(silo);
         });
         builder.ConfigureClient(client => client.AddJobQueueClient());
         Cluster = builder.Build();
@@ -58,6 +59,11 @@ public class QueueClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
         _directory.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Adds to the silo for this fixture (the silo runs in this process: singletons may be shared with the tests).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
     }
 
     /// <summary>Adjusts the queue's options for this fixture.</summary>

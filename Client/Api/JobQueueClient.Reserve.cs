@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using JobQueue.Grains;
+
+namespace JobQueue.Client;
+
+/// <summary>
+/// Reserving: a long wait is a loop of short calls, each under a lease minted here. When a call fails before its
+/// answer arrives (its manager died holding it, or the store failed mid-commit), the job it may have been granted is
+/// given back before the next reserve, so a lost answer never leaves a job reserved by nobody until its lease runs out.
+/// </summary>
+public sealed partial class JobQueueClient
+{
+    /// <summary>The longest a single grain call waits for a job; a longer reserve is a loop of such calls.</summary>
+    public static readonly TimeSpan MaxCallWait = JobQueueDefaults.ReserveCallWait;
+
+    private readonly ConcurrentDictionary<string, byte> _unanswered = new(StringComparer.Ordinal);
+
+    /// <summary>Reserves the best ready job of any scheduler group, waiting up to <paramref name="timeout"/> (zero waits forever). Null on time-out.</summary>
+    public Task<Job?> ReserveAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ReserveLoopAsync((lease, wait) => _cluster.GetGrain<IQueueDirectoryGrain>(0).ReserveAny(lease, wait, cancellationToken), timeout, cancellationToken);
+
+    /// <summary>Like <see cref="ReserveAsync"/>, but only from one scheduler group ("ramMb:minutes:cores").</summary>
+    public Task<Job?> ReserveScheduledAsync(TimeSpan timeout, string schedulerGroup, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(schedulerGroup);
+        return ReserveLoopAsync((lease, wait) => _cluster.GetGrain<IQueueGrain>(schedulerGroup).Reserve(lease, wait, cancellationToken), timeout, cancellationToken);
+    }
+
+    private async Task<Job?> ReserveLoopAsync(Func<string, TimeSpan, Task<Job?>> reserve, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "timeout must not be negative");
+        }
+
+        var forever = timeout == TimeSpan.Zero;
+        var deadline = _time.GetUtcNow() + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await GiveBackUnansweredAsync().ConfigureAwait(false);
+            var remaining = forever ? MaxCallWait : deadline - _time.GetUtcNow();
+            var wait = remaining > MaxCallWait ? MaxCallWait : remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
+            var lease = Leases.New(ClientId);
+            Job? job;
+            try
+            {
+                // Cancellation travels with the grain call itself; the call ends only once the grain has let go.
+                job = await Call("Reserve", reserve(lease, wait), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.NoServer or JobQueueErrorKind.DbError)
+            {
+                _unanswered.TryAdd(lease, 0);
+                throw;
+            }
+
+            if (job is not null && cancellationToken.IsCancellationRequested)
+            {
+                // Taken just as the caller gave up: give it back at no cost rather than leave it to its lease.
+                await Call("Release", JobGrain(job).Release(Leases.Of(job)!, "", TimeSpan.Zero), CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (job is not null)
+            {
+                return job;
+            }
+
+            if (!forever && _time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Gives back whatever failed reserve calls may have been granted; a lease stays listed until the manager has answered for it.</summary>
+    private async Task GiveBackUnansweredAsync()
+    {
+        foreach (var lease in _unanswered.Keys)
+        {
+            await Call("Reserve", _cluster.GetGrain<IJobActionGrain>(0).Abandon(lease), CancellationToken.None).ConfigureAwait(false);
+            _unanswered.TryRemove(lease, out _);
+        }
+    }
+}
