@@ -28,14 +28,18 @@ internal static class BenchScenarios
         }.Print();
     }
 
-    /// <summary>reserve, started, ended, archive cycles per second with no-op work, many clients against one.</summary>
+    /// <summary>
+    /// Cycles per second with no-op work, as a runner makes them (reserve, started, ended-and-archive), many clients
+    /// against one; against the model's four calls (ended and archive apart) and without TLS, in the same run.
+    /// </summary>
     public static async Task CycleAsync(string store, string? connection, int jobs, int clients, CancellationToken cancellationToken)
     {
-        double single, many, plain;
+        double single, many, plain, fourCalls;
         await using (var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false))
         {
             single = await CycleRateAsync(host, "bench-cycle-1", Math.Max(100, jobs / 10), 1, cancellationToken).ConfigureAwait(false);
             many = await CycleRateAsync(host, "bench-cycle-n", jobs, clients, cancellationToken).ConfigureAwait(false);
+            fourCalls = await CycleRateAsync(host.Client, [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())], "bench-cycle-four", jobs, cancellationToken, combined: false).ConfigureAwait(false);
         }
 
         // The same cycles without TLS (warmed up alike): what mutual TLS, on by default, costs.
@@ -50,6 +54,13 @@ internal static class BenchScenarios
             Store = store,
             Baseline = Math.Round(single),
             BaselineName = "cycle_throughput_one_client",
+        }.Print();
+
+        new Figure("cycle_throughput_combined", Math.Round(many), "cycles/s", jobs)
+        {
+            Store = store,
+            Baseline = Math.Round(fourCalls),
+            BaselineName = "cycle_throughput_ended_then_archive",
         }.Print();
 
         new Figure("cycle_throughput_tls", Math.Round(many), "cycles/s", jobs)
@@ -168,8 +179,11 @@ internal static class BenchScenarios
     private static Task<double> CycleRateAsync(BenchHost host, string repGroup, int jobs, int clients, CancellationToken cancellationToken) =>
         CycleRateAsync(host.Client, [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())], repGroup, jobs, cancellationToken);
 
-    /// <summary>Adds <paramref name="jobs"/> no-op jobs through <paramref name="adder"/>, then has the workers cycle them; cycles per second.</summary>
-    public static async Task<double> CycleRateAsync(JobQueueClient adder, IReadOnlyList<JobQueueClient> workers, string repGroup, int jobs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <paramref name="jobs"/> no-op jobs through <paramref name="adder"/>, then has the workers cycle them, ending
+    /// each with one call as runners do (or, not <paramref name="combined"/>, with the model's ended and archive); cycles per second.
+    /// </summary>
+    public static async Task<double> CycleRateAsync(JobQueueClient adder, IReadOnlyList<JobQueueClient> workers, string repGroup, int jobs, CancellationToken cancellationToken, bool combined = true)
     {
         var ram = 300 + workers.Count;
         await adder.AddAsync(Specs(repGroup, ram, 0, jobs), cancellationToken).ConfigureAwait(false);
@@ -183,8 +197,15 @@ internal static class BenchScenarios
                 var job = await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException("the queue ran dry");
                 await worker.StartedAsync(job, Environment.ProcessId, "bench", cancellationToken).ConfigureAwait(false);
-                await worker.EndedAsync(job, 0, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
-                await worker.ArchiveAsync(job, cancellationToken).ConfigureAwait(false);
+                if (combined)
+                {
+                    await worker.EndedAndArchiveAsync(job, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await worker.EndedAsync(job, 0, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
+                    await worker.ArchiveAsync(job, cancellationToken).ConfigureAwait(false);
+                }
             }
         })).ConfigureAwait(false);
         return jobs / watch.Elapsed.TotalSeconds;

@@ -159,6 +159,16 @@ public sealed partial class JobQueueClient : IAsyncDisposable
             JobGrain(job).Ended(Lease(job, "Ended"), new JobEndReport(exitCode, peakRamMb, cpuTime, Keep(stdout), Keep(stderr))),
             cancellationToken);
 
+    /// <summary>
+    /// Records that the job's command exited 0 and completes it: <see cref="EndedAsync"/> and <see cref="ArchiveAsync"/>
+    /// in one call and one commit (what <see cref="ExecuteAsync"/> does after a successful run).
+    /// </summary>
+    public Task EndedAndArchiveAsync(Job job, int peakRamMb, TimeSpan cpuTime, byte[]? stdout, byte[]? stderr, CancellationToken cancellationToken = default) =>
+        Call(
+            "EndedAndArchive",
+            JobGrain(job).EndedAndArchive(Lease(job, "EndedAndArchive"), new JobEndReport(0, peakRamMb, cpuTime, Keep(stdout), Keep(stderr))),
+            cancellationToken);
+
     /// <summary>Gives the job back after a failure (or without running it); it is delayed by <paramref name="delay"/> (null: the manager's default, 30 s unless configured), or buried once its retries are used up.</summary>
     /// <returns>The job's new state.</returns>
     public Task<JobState> ReleaseAsync(Job job, string failReason, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>

@@ -209,21 +209,28 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
 
         var peak = (int)Math.Min(int.MaxValue, peakMb);
         var (out1, err1) = (stdout.ToArray(), stderr.ToArray());
-        await lease.ReportAsync("Ended", ct => Done(client.EndedAsync(job, exitCode, peak, cpuTime, out1, err1, ct)), renews: true).ConfigureAwait(false);
         var failReason = Classify(killReason, exitCode);
+        if (failReason is null)
+        {
+            // A success ends and completes the job in one call and one commit. A retry that finds the lease gone most
+            // likely follows a first try that took effect with its answer lost.
+            var done = await lease.ReportAsync(
+                "EndedAndArchive",
+                async ct => { await client.EndedAndArchiveAsync(job, peak, cpuTime, out1, err1, ct).ConfigureAwait(false); return JobState.Complete; },
+                renews: false,
+                () => CurrentStateAsync(job, JobState.Complete)).ConfigureAwait(false);
+            return new ExecutionResult(true, exitCode, "", done, peak, cpuTime, walltime);
+        }
+
+        await lease.ReportAsync("Ended", ct => Done(client.EndedAsync(job, exitCode, peak, cpuTime, out1, err1, ct)), renews: true).ConfigureAwait(false);
         var state = await FinishAsync(job, lease, failReason).ConfigureAwait(false);
-        return new ExecutionResult(failReason is null, exitCode, failReason ?? "", state, peak, cpuTime, walltime);
+        return new ExecutionResult(false, exitCode, failReason, state, peak, cpuTime, walltime);
     }
 
-    private async Task<JobState> FinishAsync(Job job, LeaseKeeper lease, string? failReason)
+    private async Task<JobState> FinishAsync(Job job, LeaseKeeper lease, string failReason)
     {
         // A retry that finds the lease gone most likely follows a first try that took effect with its answer lost.
         Task<JobState> Current(JobState expected) => CurrentStateAsync(job, expected);
-        if (failReason is null)
-        {
-            return await lease.ReportAsync("Archive", async ct => { await client.ArchiveAsync(job, ct).ConfigureAwait(false); return JobState.Complete; }, false, () => Current(JobState.Complete)).ConfigureAwait(false);
-        }
-
         if (failReason == FailReasons.Signal)
         {
             // The runner is stopping, not the command failing: no retry is spent and anyone may take it at once.

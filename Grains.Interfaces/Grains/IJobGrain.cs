@@ -25,6 +25,13 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Ended"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task Ended(string reservedBy, JobEndReport report);
 
+    /// <summary>
+    /// Records that the command exited 0 and completes the job: <see cref="Ended"/> then <see cref="Archive"/>, in one
+    /// commit. Half the writes of the two calls, with the same effect.
+    /// </summary>
+    [Alias("EndedAndArchive"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
+    Task EndedAndArchive(string reservedBy, JobEndReport report);
+
     /// <summary>Gives the job back: delayed by <paramref name="delay"/> (null: the manager's default), or buried once its retries are spent after a failed run. Returns the new state.</summary>
     [Alias("Release"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task<JobState> Release(string reservedBy, string failReason, TimeSpan? delay);

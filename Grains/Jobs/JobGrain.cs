@@ -102,55 +102,6 @@ public sealed partial class JobGrain(
     }
 
     /// <inheritdoc />
-    public async Task Ended(string reservedBy, JobEndReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var row = await RequireLeaseAsync("Ended", reservedBy).ConfigureAwait(true);
-        if (row.State != JobState.Running)
-        {
-            throw Error(JobQueueErrorKind.BadJob, "Ended", "the job was not started");
-        }
-
-        if (row.Exited)
-        {
-            if (row.ExitCode == report.ExitCode && row.PeakRamMb == report.PeakRamMb)
-            {
-                // A retried report whose first answer was lost: it already took effect.
-                return;
-            }
-
-            throw Error(JobQueueErrorKind.BadJob, "Ended", "the end of this run was already recorded");
-        }
-
-        if (report.PeakRamMb < 0 || report.CpuTime < TimeSpan.Zero)
-        {
-            throw Error(JobQueueErrorKind.BadRequest, "Ended", "PeakRamMb and CpuTime must not be negative");
-        }
-
-        if (report.StdOut?.Length > JobQueueDefaults.MaxReportedOutputBytes || report.StdErr?.Length > JobQueueDefaults.MaxReportedOutputBytes)
-        {
-            // Clients keep only the head and tail of output (JobQueueClient does); anything longer is not a report.
-            throw Error(JobQueueErrorKind.BadRequest, "Ended", $"StdOut and StdErr must be at most {JobQueueDefaults.MaxReportedOutputBytes} bytes (the head and tail of the output)");
-        }
-
-        var now = time.GetUtcNow();
-        var after = row with
-        {
-            Exited = true,
-            ExitCode = report.ExitCode,
-            PeakRamMb = report.PeakRamMb,
-            CpuTime = report.CpuTime,
-            Walltime = row.StartedAt is { } started ? now - started : TimeSpan.Zero,
-            EndedAt = now,
-            // As in the model, output is kept for runs that failed: a million successes would carry gigabytes nobody asked for.
-            StdOut = report.ExitCode == 0 ? null : JobMapper.StoreOutput(report.StdOut),
-            StdErr = report.ExitCode == 0 ? null : JobMapper.StoreOutput(report.StdErr),
-            DueAt = now + _options.TimeToRelease,
-        };
-        await CommitAsync("Ended", after, outputChanged: true).ConfigureAwait(true);
-    }
-
-    /// <inheritdoc />
     public async Task<JobState> Release(string reservedBy, string failReason, TimeSpan? delay)
     {
         failReason ??= "";
@@ -203,21 +154,6 @@ public sealed partial class JobGrain(
             FailReason = string.IsNullOrEmpty(failReason) ? row.FailReason : failReason,
         };
         await CommitAsync("Bury", after).ConfigureAwait(true);
-    }
-
-    /// <inheritdoc />
-    public async Task Archive(string reservedBy)
-    {
-        var row = await RequireLeaseAsync("Archive", reservedBy).ConfigureAwait(true);
-        if (row.State != JobState.Running || !row.Exited || row.ExitCode != 0)
-        {
-            throw Error(JobQueueErrorKind.BadJob, "Archive", "only a job whose command ran and exited 0 can be archived");
-        }
-
-        var after = row with { State = JobState.Complete, ReservedBy = null, DueAt = null, KillRequested = false, FailReason = "", StdOut = null, StdErr = null };
-        await CommitAsync("Archive", after, JobChangeKind.Archive, outputChanged: row.StdOut is not null || row.StdErr is not null).ConfigureAwait(true);
-        advisor.Invalidate(row.ReqGroup);
-        DeactivateOnIdle();
     }
 
     /// <inheritdoc />
