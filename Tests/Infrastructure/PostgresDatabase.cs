@@ -46,6 +46,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_admin);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-        await cmd.ExecuteNonQueryAsync();
+
+        // FORCE may not end an autovacuum worker busy on the database (it is not ours to end): it finishes in moments.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        }
     }
 }

@@ -76,6 +76,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_conflict_in_a_batch_refuses_only_that_change_and_the_counts_follow_what_committed()
+    {
+        var jobs = (await InsertAsync(Job("batch-a"), Job("batch-b"), Job("batch-c"))).Jobs.ToList();
+        var stale = jobs[1] with { Version = 0 };
+        var batch = new StoreWrite[]
+        {
+            new JobChange(jobs[0], jobs[0] with { Version = 2, State = JobState.Reserved, ReservedBy = "me/1", DueAt = Now }, JobChangeKind.Update),
+            new JobChange(stale, stale with { Version = 1, State = JobState.Buried }, JobChangeKind.Update),
+            new JobChange(jobs[2], null, JobChangeKind.Delete),
+        };
+
+        var outcomes = await Store.WriteAsync(batch, Ct);
+
+        Assert.Equal([typeof(Committed), typeof(VersionConflict), typeof(Committed)], outcomes.Select(o => o.GetType()));
+        Assert.Equal(JobState.Reserved, (await Store.GetJobAsync(jobs[0].Key, Ct))!.State);
+        Assert.Equal(JobState.Ready, (await Store.GetJobAsync(jobs[1].Key, Ct))!.State);
+        Assert.Null(await Store.GetJobAsync(jobs[2].Key, Ct));
+        Assert.Equal((1, 1, 0), (await CountAsync("rep", JobState.Ready), await CountAsync("rep", JobState.Reserved), await CountAsync("rep", JobState.Buried)));
+    }
+
+    [Fact]
     public async Task A_stale_writer_of_an_archived_job_cannot_touch_the_job_added_again_even_at_the_same_version()
     {
         var first = (await InsertAsync(Job("again"))).Jobs.Single();

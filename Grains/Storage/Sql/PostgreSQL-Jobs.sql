@@ -92,3 +92,14 @@ BEGIN
     END IF;
 END
 $$ LANGUAGE plpgsql;
+
+-- A job change sent in one round trip with the rest of its batch states that it changed exactly one row (the row
+-- at the version its grain last saw). Anything else rolls the whole batch back, and the store replays it the slow
+-- way, which reports the conflict to that one grain.
+CREATE OR REPLACE FUNCTION jq_expect_one(n BIGINT) RETURNS VOID AS $$
+BEGIN
+    IF n <> 1 THEN
+        RAISE EXCEPTION 'a job changed concurrently' USING ERRCODE = 'JQ409';
+    END IF;
+END
+$$ LANGUAGE plpgsql;

@@ -1,0 +1,91 @@
+using Npgsql;
+
+namespace JobQueue.Grains.Storage.Postgres;
+
+/// <summary>
+/// A batch of job changes in one round trip: the fence, the changes and their effects go as one Npgsql batch, which
+/// PostgreSQL runs as one implicit transaction (no BEGIN or COMMIT of their own). Each change states that it changed
+/// exactly one row; a version conflict therefore rolls the whole batch back, and it is replayed the slow way, which
+/// tells that one grain. Conflicts happen only around a split activation, so the slow way is rare.
+/// </summary>
+public sealed partial class PostgresJobStore
+{
+    private const string ConflictState = "JQ409";
+
+    private static readonly string ExpectUpdateSql = ExpectOne(BuildUpdateSql(withOutput: false));
+    private static readonly string ExpectUpdateWithOutputSql = ExpectOne(BuildUpdateSql(withOutput: true));
+    private static readonly string ExpectArchiveSql = ExpectArchived(BuildArchiveSql());
+    private static readonly string ExpectDeleteSql = ExpectOne(DeleteSql);
+
+    private const string DeleteSql = "DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3";
+
+    /// <summary>Commits a batch of job changes only, in one round trip; null if one of them conflicted (nothing was committed).</summary>
+    private async Task<WriteOutcome[]?> TryWriteInOneTripAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
+    {
+        var effects = new BatchEffects();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        if (FenceStatement() is { } fence)
+        {
+            batch.BatchCommands.Add(fence);
+        }
+
+        foreach (var change in changes)
+        {
+            batch.BatchCommands.Add(ChangeStatement(change, expectOne: true));
+            effects.Changed(change);
+        }
+
+        AddEffects(batch, Shard, effects);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == ConflictState)
+        {
+            return null;
+        }
+
+        return [.. changes.Select(_ => (WriteOutcome)Committed.Instance)];
+    }
+
+    /// <summary>The statement of one change; with <paramref name="expectOne"/>, one that fails unless it changed exactly one row.</summary>
+    private static NpgsqlBatchCommand ChangeStatement(JobChange change, bool expectOne)
+    {
+        var key = change.Before.Key;
+        var expected = change.Before.Version;
+        switch (change.Kind)
+        {
+            case JobChangeKind.Update:
+                var after = change.After ?? throw new ArgumentException("an update needs the new row", nameof(change));
+                string[] columns = change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
+                var update = (change.OutputChanged, expectOne) switch
+                {
+                    (true, true) => ExpectUpdateWithOutputSql,
+                    (true, false) => UpdateWithOutputSql,
+                    (false, true) => ExpectUpdateSql,
+                    _ => UpdateSql,
+                };
+                return Statement(update, [.. columns.Select(c => JobRows.Value(after, c)), key, expected, change.Before.Seq]);
+            case JobChangeKind.Archive:
+                var run = change.After ?? throw new ArgumentException("an archive needs the final row", nameof(change));
+                return Statement(
+                    expectOne ? ExpectArchiveSql : ArchiveSql,
+                    [.. JobRows.InsertColumns.Select(c => JobRows.Value(run, c)), key, expected, run.Seq, (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds()]);
+            case JobChangeKind.Delete:
+                return Statement(expectOne ? ExpectDeleteSql : DeleteSql, key, expected, change.Before.Seq);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change.Kind, "unknown change kind");
+        }
+    }
+
+    /// <summary>Wraps a data-changing statement so that it fails unless it changed exactly one row.</summary>
+    private static string ExpectOne(string sql) => $"WITH changed AS ({sql} RETURNING 1) SELECT jq_expect_one(count(*)) FROM changed";
+
+    /// <summary>The archive ("WITH gone AS (DELETE …) INSERT …"), failing unless it moved exactly one row into the history.</summary>
+    private static string ExpectArchived(string archive)
+    {
+        var insert = archive.IndexOf(") INSERT INTO", StringComparison.Ordinal) + 2;
+        return $"{archive[..(insert - 1)]}, archived AS ({archive[insert..]} RETURNING 1) SELECT jq_expect_one(count(*)) FROM archived";
+    }
+}
