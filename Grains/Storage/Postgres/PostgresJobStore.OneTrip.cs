@@ -11,13 +11,12 @@ namespace JobQueue.Grains.Storage.Postgres;
 public sealed partial class PostgresJobStore
 {
     private const string ConflictState = "JQ409";
+    private const string DeleteSql = "DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3";
 
     private static readonly string ExpectUpdateSql = ExpectOne(BuildUpdateSql(withOutput: false));
     private static readonly string ExpectUpdateWithOutputSql = ExpectOne(BuildUpdateSql(withOutput: true));
-    private static readonly string ExpectArchiveSql = ExpectArchived(BuildArchiveSql());
+    private static readonly string ExpectArchiveSql = BuildArchiveSql(expectOne: true);
     private static readonly string ExpectDeleteSql = ExpectOne(DeleteSql);
-
-    private const string DeleteSql = "DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3";
 
     /// <summary>Commits a batch of job changes only, in one round trip; null if one of them conflicted (nothing was committed).</summary>
     private async Task<WriteOutcome[]?> TryWriteInOneTripAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
@@ -81,11 +80,4 @@ public sealed partial class PostgresJobStore
 
     /// <summary>Wraps a data-changing statement so that it fails unless it changed exactly one row.</summary>
     private static string ExpectOne(string sql) => $"WITH changed AS ({sql} RETURNING 1) SELECT jq_expect_one(count(*)) FROM changed";
-
-    /// <summary>The archive ("WITH gone AS (DELETE …) INSERT …"), failing unless it moved exactly one row into the history.</summary>
-    private static string ExpectArchived(string archive)
-    {
-        var insert = archive.IndexOf(") INSERT INTO", StringComparison.Ordinal) + 2;
-        return $"{archive[..(insert - 1)]}, archived AS ({archive[insert..]} RETURNING 1) SELECT jq_expect_one(count(*)) FROM archived";
-    }
 }

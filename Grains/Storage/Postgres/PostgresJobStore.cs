@@ -20,7 +20,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
     private static readonly string InsertSql = BuildInsertSql();
     private static readonly string UpdateSql = BuildUpdateSql(withOutput: false);
     private static readonly string UpdateWithOutputSql = BuildUpdateSql(withOutput: true);
-    private static readonly string ArchiveSql = BuildArchiveSql();
+    private static readonly string ArchiveSql = BuildArchiveSql(expectOne: false);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _deployment;
@@ -167,13 +167,17 @@ public sealed partial class PostgresJobStore : SqlJobStore
         return $"UPDATE jq_jobs SET {set} WHERE key = ${columns.Length + 1} AND version = ${columns.Length + 2} AND seq = ${columns.Length + 3}";
     }
 
-    private static string BuildArchiveSql()
+    /// <summary>The archive: the row leaves jq_jobs and its run enters the history; with <paramref name="expectOne"/>, failing unless exactly one row moved.</summary>
+    private static string BuildArchiveSql(bool expectOne)
     {
         var columns = JobRows.InsertColumns;
         var values = string.Join(", ", columns.Select((_, i) => $"${i + 1}"));
         var n = columns.Length;
-        return $"WITH gone AS (DELETE FROM jq_jobs WHERE key = ${n + 1} AND version = ${n + 2} AND seq = ${n + 3} RETURNING 1) " +
-            $"INSERT INTO jq_history (seq, {string.Join(", ", columns)}, archived_at) SELECT ${n + 3}, {values}, ${n + 4} FROM gone";
+        var gone = $"WITH gone AS (DELETE FROM jq_jobs WHERE key = ${n + 1} AND version = ${n + 2} AND seq = ${n + 3} RETURNING 1)";
+        var insert = $"INSERT INTO jq_history (seq, {string.Join(", ", columns)}, archived_at) SELECT ${n + 3}, {values}, ${n + 4} FROM gone";
+        return expectOne
+            ? $"{gone}, archived AS ({insert} RETURNING 1) SELECT jq_expect_one(count(*)) FROM archived"
+            : $"{gone} {insert}";
     }
 
     private static string ArrayType(string column) =>
