@@ -55,16 +55,7 @@ public sealed class OwnPostgres : IAsyncDisposable
 
     private static async Task<string> ScriptAsync(string script, params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(Repository.Root, "scripts", script)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return process.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"{script} failed: {await stdout}{await stderr}");
+        var result = await ProgramRun.RunAsync(new ProcessStartInfo(Path.Combine(Repository.Root, "scripts", script), args), TimeSpan.FromSeconds(120));
+        return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"{script} failed: {result.Stdout}{result.Stderr}");
     }
 }

@@ -44,41 +44,19 @@ public sealed class QuickStartTests : IDisposable
         Assert.Contains("reading", status.Stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<CliRunner.Result> RunAsync(string directory, string home, TimeSpan within, string program, params string[] args)
+    private static Task<CliRunner.Result> RunAsync(string directory, string home, TimeSpan within, string program, params string[] args)
     {
         // "./x" means the directory's own x (Process.Start would resolve it against this process's directory).
-        var start = new ProcessStartInfo(program.StartsWith("./", StringComparison.Ordinal) ? Path.Combine(directory, program[2..]) : program)
+        var start = new ProcessStartInfo(program.StartsWith("./", StringComparison.Ordinal) ? Path.Combine(directory, program[2..]) : program, args)
         {
             WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
         };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
 
         // A fresh home for both jobqueue and the user; the NuGet cache is the machine's, as on any developer's machine.
         start.Environment["JOBQUEUE_HOME"] = Path.Combine(home, ".jobqueue");
         start.Environment["HOME"] = home;
         start.Environment["NUGET_PACKAGES"] = NuGetCache();
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(within);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new CliRunner.Result(process.ExitCode, await stdout, await stderr);
+        return ProgramRun.RunAsync(start, within);
     }
 
     private static string NuGetCache() =>

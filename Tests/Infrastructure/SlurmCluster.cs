@@ -38,17 +38,8 @@ public static class SlurmCluster
     /// <summary>Runs a Slurm command and returns its output.</summary>
     public static async Task<string> RunAsync(string tool, params string[] args)
     {
-        var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {await error}");
-        return await output;
+        var result = await ProgramRun.RunAsync(new ProcessStartInfo(tool, args), TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {result.Stderr}");
+        return result.Stdout;
     }
 }
