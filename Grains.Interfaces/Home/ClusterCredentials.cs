@@ -43,6 +43,8 @@ public sealed class ClusterCredentials : IDisposable
     /// <summary>The authority's file in <paramref name="home"/>.</summary>
     public static string AuthorityFileOf(string home) => Path.Combine(DirectoryOf(home), AuthorityFileName);
 
+    private static string MemberFileOf(string home) => Path.Combine(DirectoryOf(home), MemberFileName);
+
     /// <summary>
     /// For a manager: creates the authority if the home has none, and a member certificate if there is none or the
     /// one there was issued by another authority (after an import); then loads them.
@@ -64,7 +66,7 @@ public sealed class ClusterCredentials : IDisposable
             throw new CryptographicException($"{authorityFile} holds no private key");
         }
 
-        var memberFile = Path.Combine(directory, MemberFileName);
+        var memberFile = MemberFileOf(home);
         if (File.Exists(memberFile))
         {
             var current = Load(home);
@@ -86,7 +88,7 @@ public sealed class ClusterCredentials : IDisposable
     /// <exception cref="CryptographicException">The file is not a member certificate.</exception>
     public static ClusterCredentials Load(string home)
     {
-        var file = Path.Combine(DirectoryOf(home), MemberFileName);
+        var file = MemberFileOf(home);
         var all = X509CertificateLoader.LoadPkcs12CollectionFromFile(file, null);
         var certificate = all.FirstOrDefault(c => c.HasPrivateKey);
         var authority = all.FirstOrDefault(c => !c.HasPrivateKey);
@@ -148,7 +150,7 @@ public sealed class ClusterCredentials : IDisposable
         var directory = DirectoryOf(home);
         PrivateFiles.EnsureDirectory(directory);
         PrivateFiles.WriteAllBytes(AuthorityFileOf(home), bytes);
-        File.Delete(Path.Combine(directory, MemberFileName));
+        File.Delete(MemberFileOf(home));
         EnsureCreated(home).Dispose();
     }
 

@@ -67,12 +67,7 @@ public sealed partial class ManagerTls(ClusterCredentials credentials)
             return next(context);
         }
 
-        if (_logger is { } logger)
-        {
-            LogRefused(logger, peer, context.RemoteEndPoint?.ToString() ?? "?", problem);
-        }
-
-        context.Abort();
+        Refuse(context, peer, problem);
         return Task.CompletedTask;
     }
 
@@ -103,9 +98,14 @@ public sealed partial class ManagerTls(ClusterCredentials credentials)
             return;
         }
 
+        Refuse(context, peer, "it does not speak TLS");
+    }
+
+    private void Refuse(ConnectionContext context, string peer, string problem)
+    {
         if (_logger is { } logger)
         {
-            LogRefused(logger, peer, context.RemoteEndPoint?.ToString() ?? "?", "it does not speak TLS");
+            LogRefused(logger, peer, context.RemoteEndPoint?.ToString() ?? "?", problem);
         }
 
         context.Abort();
