@@ -31,6 +31,21 @@ public sealed class BenchTests : IDisposable
     }
 
     [Fact]
+    public async Task The_run_benchmark_times_true_commands_through_jobqueue_run_against_xargs()
+    {
+        var result = await new CliRunner(_home.Path).RunAsync("bench", "run", "--jobs", "200");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var figure = Assert.Single(result.Json);
+        Assert.Equal("run_true_commands", figure.GetProperty("name").GetString());
+        Assert.Equal(200, figure.GetProperty("jobs").GetInt64());
+        Assert.True(figure.GetProperty("value").GetDouble() > 0, $"{figure}");
+        Assert.StartsWith("xargs_-P_", figure.GetProperty("baselineName").GetString(), StringComparison.Ordinal);
+        Assert.True(figure.GetProperty("baseline").GetDouble() > 0, $"{figure}");
+        Assert.True(figure.GetProperty("breakdown").GetProperty("cpu_seconds").GetDouble() > 0, $"{figure}");
+    }
+
+    [Fact]
     public async Task The_cluster_cycle_benchmark_runs_one_and_two_manager_processes_and_says_where_each_spent_its_time()
     {
         await using var database = await PostgresDatabase.CreateAsync();
