@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 
 namespace JobQueue.Client.Execution;
 
@@ -19,8 +18,6 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
     private static readonly TimeSpan[] FirstSamples = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
     private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
-    private static long s_started;
-    private static int s_active;
 
     public async Task<ExecutionResult> ExecuteAsync(Job job, string shell, ExecuteOptions options, CancellationToken cancellationToken)
     {
@@ -42,10 +39,10 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             return await NotRunAsync(job, lease, FailReasons.Cwd).ConfigureAwait(false);
         }
 
-        Process process;
+        ShellProcess process;
         try
         {
-            process = Process.Start(ShellCommand.StartInfo(job, shell))!;
+            process = ShellCommand.Start(job, shell);
         }
         catch (Win32Exception)
         {
@@ -67,19 +64,6 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             // Whatever the command left behind in its session (a "(sleep 300 &)") dies with it, as Slurm does.
             ProcessGroups.Kill(pid, includeLeader: false);
             OrphanGuard.Forget(pid);
-        }
-    }
-
-    private static void KillTree(Process process)
-    {
-        ProcessGroups.Kill(process.Id, includeLeader: true);
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It already exited.
         }
     }
 
@@ -105,88 +89,88 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         }
     }
 
+    private async Task StartedAsync(Job job, ShellProcess process, LeaseKeeper lease, string host)
+    {
+        try
+        {
+            await lease.ReportAsync("Started", ct => Done(client.StartedAsync(job, process.Id, host, ct)), renews: true).ConfigureAwait(false);
+        }
+        catch
+        {
+            process.KillTree();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Samples the command's tree until it exits: its peak memory and CPU, and whether it must be killed (over its
+    /// memory or time, a user asked, its lease is gone, or the runner is stopping), which it then is.
+    /// </summary>
+    private async Task<(string? KillReason, long PeakMb, TimeSpan Cpu)> SampleAsync(Job job, ShellProcess process, LeaseKeeper lease, ExecuteOptions options, long startedAt, CancellationToken cancellationToken)
+    {
+        // Often enough to notice a lease running out well before it does.
+        var fraction = (job.Lease > TimeSpan.Zero ? job.Lease : JobQueueDefaults.TimeToRelease) / 20;
+        var tick = fraction < options.SampleInterval ? fraction : options.SampleInterval;
+        tick = tick < MinTick ? MinTick : tick;
+        var peakMb = 0L;
+        var sampledCpu = TimeSpan.Zero;
+        for (var sample = 0; !process.Exited.IsCompleted; sample++)
+        {
+            var pause = sample < FirstSamples.Length && FirstSamples[sample] < tick ? FirstSamples[sample] : tick;
+            await Task.WhenAny(process.Exited, Task.Delay(pause, time, cancellationToken)).ConfigureAwait(false);
+            if (process.Exited.IsCompleted)
+            {
+                break;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                process.KillTree();
+                return (FailReasons.Signal, peakMb, sampledCpu);
+            }
+
+            var tree = ProcessTree.Of(process.Id);
+            peakMb = Math.Max(peakMb, ProcessTree.PssMb(tree));
+            var cpu = ProcessTree.CpuTime(process.Id, tree);
+            sampledCpu = cpu > sampledCpu ? cpu : sampledCpu;
+            var elapsed = time.GetElapsedTime(startedAt);
+            var killReason = options.EnforceMemory && peakMb > job.RamMb ? FailReasons.Ram
+                : elapsed > job.Time + options.TimeMargin ? FailReasons.Time
+                : lease.Poll();
+            if (killReason is not null)
+            {
+                process.KillTree();
+                return (killReason, peakMb, sampledCpu);
+            }
+        }
+
+        return (null, peakMb, sampledCpu);
+    }
+
     private async Task<ExecutionResult> NotRunAsync(Job job, LeaseKeeper lease, string failReason)
     {
         await lease.ReportAsync("Bury", ct => Done(client.BuryAsync(job, failReason, ct)), renews: false, () => Task.FromResult(true)).ConfigureAwait(false);
         return new ExecutionResult(false, -1, failReason, JobState.Buried, 0, TimeSpan.Zero, TimeSpan.Zero);
     }
 
-    private async Task<ExecutionResult> WatchAsync(Job job, Process process, LeaseKeeper lease, bool pipefail, ExecuteOptions options, CancellationToken cancellationToken)
+    private async Task<ExecutionResult> WatchAsync(Job job, ShellProcess process, LeaseKeeper lease, bool pipefail, ExecuteOptions options, CancellationToken cancellationToken)
     {
-        var myStart = Interlocked.Increment(ref s_started);
-        var alone = Interlocked.Increment(ref s_active) == 1;
-        var reapedBefore = ProcessTree.ReapedChildrenCpuTime();
         var startedAt = time.GetTimestamp();
         var stdout = new HeadTailBuffer();
         var stderr = new HeadTailBuffer();
-        Task pumps;
-        string? killReason = null;
-        var peakMb = 0L;
-        var sampledCpu = TimeSpan.Zero;
-        try
-        {
-            process.StandardInput.Close();
-            pumps = Task.WhenAll(PumpAsync(process.StandardOutput.BaseStream, stdout), PumpAsync(process.StandardError.BaseStream, stderr));
-            try
-            {
-                await lease.ReportAsync("Started", ct => Done(client.StartedAsync(job, process.Id, options.Host, ct)), renews: true).ConfigureAwait(false);
-            }
-            catch
-            {
-                KillTree(process);
-                throw;
-            }
+        var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, stdout), PumpAsync(process.StandardError, stderr));
 
-            // Often enough to notice a lease running out well before it does.
-            var fraction = (job.Lease > TimeSpan.Zero ? job.Lease : JobQueueDefaults.TimeToRelease) / 20;
-            var tick = fraction < options.SampleInterval ? fraction : options.SampleInterval;
-            tick = tick < MinTick ? MinTick : tick;
-            var exited = process.WaitForExitAsync(CancellationToken.None);
-            var sample = 0;
-            while (!exited.IsCompleted)
-            {
-                var pause = sample < FirstSamples.Length && FirstSamples[sample] < tick ? FirstSamples[sample] : tick;
-                sample++;
-                await Task.WhenAny(exited, Task.Delay(pause, time, cancellationToken)).ConfigureAwait(false);
-                if (exited.IsCompleted)
-                {
-                    break;
-                }
-
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    killReason = FailReasons.Signal;
-                    KillTree(process);
-                    break;
-                }
-
-                var tree = ProcessTree.Of(process.Id);
-                peakMb = Math.Max(peakMb, ProcessTree.PssMb(tree));
-                var cpu = ProcessTree.CpuTime(process.Id, tree);
-                sampledCpu = cpu > sampledCpu ? cpu : sampledCpu;
-                var elapsed = time.GetElapsedTime(startedAt);
-                killReason = options.EnforceMemory && peakMb > job.RamMb ? FailReasons.Ram
-                    : elapsed > job.Time + options.TimeMargin ? FailReasons.Time
-                    : lease.Poll();
-                if (killReason is not null)
-                {
-                    KillTree(process);
-                    break;
-                }
-            }
-
-            await exited.ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref s_active);
-        }
-
+        // The report that it started goes while it runs (a short command is often done before the answer comes);
+        // if it fails, the command is killed at once, and nothing else is reported before it succeeded.
+        var started = StartedAsync(job, process, lease, options.Host);
+        var (killReason, peakMb, sampledCpu) = await SampleAsync(job, process, lease, options, startedAt, cancellationToken).ConfigureAwait(false);
+        var exit = await process.Exited.ConfigureAwait(false);
         var walltime = time.GetElapsedTime(startedAt);
+        await started.ConfigureAwait(false);
 
         // A background child may hold the output pipes open after the command exited; do not wait for it forever.
         await Task.WhenAny(pumps, Task.Delay(OutputDrainLimit, time, CancellationToken.None)).ConfigureAwait(false);
-        var exitCode = process.ExitCode;
+        var exitCode = exit.ExitCode;
         if (pipefail && killReason is null && exitCode == SigPipeExit)
         {
             // Under pipefail the status is the rightmost failure; a rightmost SIGPIPE means every command after it
@@ -194,13 +178,8 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             exitCode = 0;
         }
 
-        var cpuTime = sampledCpu;
-        if (alone && Volatile.Read(ref s_started) == myStart)
-        {
-            // No other command ran in this process meanwhile: the reaped children's CPU is exactly this tree's.
-            var reaped = ProcessTree.ReapedChildrenCpuTime() - reapedBefore;
-            cpuTime = reaped > cpuTime ? reaped : cpuTime;
-        }
+        // wait4 counts the shell and every descendant it waited for; sampling also saw any it left running.
+        var cpuTime = exit.CpuTime > sampledCpu ? exit.CpuTime : sampledCpu;
 
         if (killReason == LeaseLost)
         {

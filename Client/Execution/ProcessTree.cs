@@ -91,12 +91,7 @@ public static partial class ProcessTree
     /// <summary>CPU time of every child this process has waited for (getrusage RUSAGE_CHILDREN).</summary>
     public static TimeSpan ReapedChildrenCpuTime()
     {
-        if (GetRUsage(-1, out var usage) != 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        return TimeSpan.FromSeconds(usage.UserSeconds + (usage.UserMicroseconds / 1e6) + usage.SystemSeconds + (usage.SystemMicroseconds / 1e6));
+        return GetRUsage(-1, out var usage) == 0 ? usage.CpuTime : TimeSpan.Zero;
     }
 
     private static (int ParentPid, long UserTicks, long SystemTicks, long ChildUserTicks, long ChildSystemTicks)? ReadStat(int pid)
@@ -125,27 +120,4 @@ public static partial class ProcessTree
 
     [LibraryImport("libc", EntryPoint = "getrusage")]
     private static partial int GetRUsage(int who, out RUsage usage);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds;
-        public long UserMicroseconds;
-        public long SystemSeconds;
-        public long SystemMicroseconds;
-        public long MaxRss;
-        public long Ixrss;
-        public long Idrss;
-        public long Isrss;
-        public long Minflt;
-        public long Majflt;
-        public long Nswap;
-        public long Inblock;
-        public long Oublock;
-        public long Msgsnd;
-        public long Msgrcv;
-        public long Nsignals;
-        public long Nvcsw;
-        public long Nivcsw;
-    }
 }
