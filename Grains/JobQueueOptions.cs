@@ -21,6 +21,15 @@ public sealed class JobQueueOptions
     /// <summary>How often due delays and leases are checked. Default: 250 milliseconds.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How many due jobs one page of the sweep reads. Default: 500.</summary>
+    public int DueSweepPageSize { get; set; } = 500;
+
+    /// <summary>
+    /// How many pages one sweep reads at most; the next sweep goes on from where it stopped, so jobs that stay due
+    /// (their wake failed) cannot keep later ones from being read. Default: 20.
+    /// </summary>
+    public int DueSweepPages { get; set; } = 20;
+
     /// <summary>Completed runs a req group needs before its learned requirements are used. Default: 1.</summary>
     public int LearningMinimumRuns { get; set; } = 1;
 

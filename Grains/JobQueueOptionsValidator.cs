@@ -48,6 +48,8 @@ public sealed class JobQueueOptionsValidator : IValidateOptions<JobQueueOptions>
         Positive(nameof(options.StoreRecheckInterval), options.StoreRecheckInterval);
         Positive(nameof(options.SweepInterval), options.SweepInterval);
         AtLeast(nameof(options.ReadyBufferSize), options.ReadyBufferSize, 1);
+        AtLeast(nameof(options.DueSweepPageSize), options.DueSweepPageSize, 1);
+        AtLeast(nameof(options.DueSweepPages), options.DueSweepPages, 1);
         AtLeast(nameof(options.LearningMinimumRuns), options.LearningMinimumRuns, 1);
         AtLeast(nameof(options.MaxAddBatch), options.MaxAddBatch, 1);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -15,9 +15,10 @@ public sealed partial class DueJobsGrain(
     TimeProvider time,
     ILogger<DueJobsGrain> logger) : Grain, IDueJobsGrain, IRemindable
 {
-    private const int PageSize = 500;
-    private const int MaxPagesPerSweep = 20;
     private const string ReminderName = "wake";
+
+    // Where the last sweep stopped when it ran out of pages; null once a sweep reached the end of what is due.
+    private DueJob? _cursor;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -45,11 +46,15 @@ public sealed partial class DueJobsGrain(
         try
         {
             var now = time.GetUtcNow();
-            for (var page = 0; page < MaxPagesPerSweep && !cancellationToken.IsCancellationRequested; page++)
+            var (pageSize, pages) = (options.Value.DueSweepPageSize, options.Value.DueSweepPages);
+            for (var page = 0; page < pages && !cancellationToken.IsCancellationRequested; page++)
             {
-                var keys = await store.GetDueAsync(now, PageSize, cancellationToken).ConfigureAwait(true);
-                await Task.WhenAll(keys.Select(WakeAsync)).ConfigureAwait(true);
-                if (keys.Count < PageSize)
+                var due = await store.GetDueAsync(now, _cursor, pageSize, cancellationToken).ConfigureAwait(true);
+                await Task.WhenAll(due.Select(d => WakeAsync(d.Key))).ConfigureAwait(true);
+
+                // Jobs that stay due (a wake failed) are passed over, not read again and again ahead of later ones.
+                _cursor = due.Count < pageSize ? null : due[^1];
+                if (_cursor is null)
                 {
                     break;
                 }

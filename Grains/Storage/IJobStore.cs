@@ -24,8 +24,11 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>How many jobs are ready in a queue, counting at most <paramref name="cap"/> (the count is bounded work).</summary>
     Task<int> CountReadyAsync(string queue, int cap, CancellationToken cancellationToken);
 
-    /// <summary>Keys of jobs whose delay or lease ended at or before <paramref name="now"/>, soonest first.</summary>
-    Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Jobs whose delay or lease ended at or before <paramref name="now"/>, soonest first (then in add order), after
+    /// <paramref name="after"/> in that order when given: a keyset page of the due index.
+    /// </summary>
+    Task<IReadOnlyList<DueJob>> GetDueAsync(DateTimeOffset now, DueJob? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>A stored environment, compressed, or null.</summary>
     Task<byte[]?> GetEnvAsync(string envKey, CancellationToken cancellationToken);

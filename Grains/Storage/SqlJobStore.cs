@@ -74,12 +74,15 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DueJob>> GetDueAsync(DateTimeOffset now, DueJob? after, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT key FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit",
-            r => r.GetString(0),
+            "SELECT key, due_at, seq FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now AND (due_at, seq) > (@after_due, @after_seq) " +
+            "ORDER BY due_at, seq LIMIT @limit",
+            r => new DueJob(r.GetString(0), r.GetInt64(1), r.GetInt64(2)),
             cancellationToken,
             ("@now", now.ToUnixTimeMilliseconds()),
+            ("@after_due", after?.DueAt ?? long.MinValue),
+            ("@after_seq", after?.Seq ?? long.MinValue),
             ("@limit", (long)limit));
 
     /// <inheritdoc />

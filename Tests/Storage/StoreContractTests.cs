@@ -193,15 +193,34 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Due_jobs_are_found_soonest_first()
+    public async Task Due_jobs_are_found_soonest_first_and_page_by_a_cursor()
     {
-        var jobs = (await InsertAsync(Job("later"), Job("sooner"), Job("never"))).Jobs;
-        await Writer.WriteAsync(new JobChange(jobs[0], jobs[0] with { Version = 2, State = JobState.Delayed, DueAt = Now.AddSeconds(20) }, JobChangeKind.Update));
-        await Writer.WriteAsync(new JobChange(jobs[1], jobs[1] with { Version = 2, State = JobState.Reserved, DueAt = Now.AddSeconds(10) }, JobChangeKind.Update));
+        var jobs = (await InsertAsync(Job("later"), Job("sooner"), Job("never"), Job("same time, added first"), Job("same time, added last"))).Jobs;
+        async Task DueAsync(JobRecord job, int seconds) =>
+            await Writer.WriteAsync(new JobChange(job, job with { Version = 2, State = JobState.Delayed, DueAt = Now.AddSeconds(seconds) }, JobChangeKind.Update));
+        await DueAsync(jobs[0], 20);
+        await DueAsync(jobs[1], 10);
+        await DueAsync(jobs[4], 30);
+        await DueAsync(jobs[3], 30);
+        async Task<List<string>> Keys(DateTimeOffset now, DueJob? after, int limit) => [.. (await Store.GetDueAsync(now, after, limit, Ct)).Select(d => d.Key)];
 
-        Assert.Empty(await Store.GetDueAsync(Now, 10, Ct));
-        Assert.Equal([jobs[1].Key], await Store.GetDueAsync(Now.AddSeconds(15), 10, Ct));
-        Assert.Equal([jobs[1].Key, jobs[0].Key], await Store.GetDueAsync(Now.AddMinutes(1), 10, Ct));
+        Assert.Empty(await Keys(Now, null, 10));
+        Assert.Equal([jobs[1].Key], await Keys(Now.AddSeconds(15), null, 10));
+        string[] all = [jobs[1].Key, jobs[0].Key, jobs[3].Key, jobs[4].Key];
+        Assert.Equal(all, await Keys(Now.AddMinutes(1), null, 10));
+
+        // Page by page, each page after the last job of the one before: every due job once, in order.
+        var paged = new List<string>();
+        DueJob? cursor = null;
+        IReadOnlyList<DueJob> page;
+        do
+        {
+            page = await Store.GetDueAsync(Now.AddMinutes(1), cursor, 1, Ct);
+            paged.AddRange(page.Select(d => d.Key));
+            cursor = page.LastOrDefault() ?? cursor;
+        }
+        while (page.Count > 0);
+        Assert.Equal(all, paged);
     }
 
     [Fact]

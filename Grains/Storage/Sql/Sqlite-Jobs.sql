@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS jq_jobs (
     UNIQUE (key)
 );
 CREATE INDEX IF NOT EXISTS jq_jobs_ready ON jq_jobs (queue, priority DESC, seq) WHERE state = 1;
-CREATE INDEX IF NOT EXISTS jq_jobs_due ON jq_jobs (due_at) WHERE due_at IS NOT NULL;
+-- The due sweep pages through this index with a cursor (due time, then add order).
+CREATE INDEX IF NOT EXISTS jq_jobs_due_seq ON jq_jobs (due_at, seq) WHERE due_at IS NOT NULL;
+DROP INDEX IF EXISTS jq_jobs_due;
 CREATE INDEX IF NOT EXISTS jq_jobs_rep_group ON jq_jobs (rep_group, state, exit_code, fail_reason, seq);
 CREATE INDEX IF NOT EXISTS jq_jobs_state ON jq_jobs (state, exit_code, fail_reason, seq);
 
