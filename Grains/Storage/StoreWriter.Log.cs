@@ -7,6 +7,9 @@ public sealed partial class StoreWriter
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} writes failed; retrying them one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} writes failed for a passing reason; trying it again in {Milliseconds:F0} ms")]
+    private static partial void LogTransientFailure(ILogger logger, Exception exception, int count, double milliseconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} writes took {Milliseconds:F0} ms to commit; is the database locked or the disk slow?")]
     private static partial void LogSlowBatch(ILogger logger, int count, double milliseconds);
 

@@ -15,6 +15,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
     // Writes waiting beyond this make their callers wait (backpressure) instead of memory growing without limit.
     private const int MaxQueued = 50_000;
     private static readonly TimeSpan SlowBatch = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(2);
 
     private readonly IJobStore _store;
     private readonly ILogger<StoreWriter> _logger;
@@ -29,6 +31,16 @@ public sealed partial class StoreWriter : IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
     }
+
+    /// <summary>
+    /// How long a batch that failed for a passing reason (the database restarting, a connection lost, SQLite busy) is
+    /// tried again, as a whole, with backoff, before its writes fail. Below the 10 s within which a runner's report must
+    /// be answered. Default: 8 seconds.
+    /// </summary>
+    public TimeSpan TransientRetryWindow { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>The clock of the retry backoff (real time unless a test says otherwise).</summary>
+    public TimeProvider RetryClock { get; init; } = TimeProvider.System;
 
     /// <summary>How many batches were committed.</summary>
     public long BatchesCommitted { get; private set; }
@@ -103,42 +115,64 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> batch)
     {
-        try
+        var since = RetryClock.GetTimestamp();
+        var wait = FirstRetry;
+        while (true)
         {
-            var started = Stopwatch.GetTimestamp();
-            var writes = batch.Select(p => p.Write).ToArray();
-            var outcomes = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            _metrics?.Committed(writes, outcomes, elapsed);
-            if (elapsed > SlowBatch)
+            try
             {
-                LogSlowBatch(_logger, batch.Count, elapsed.TotalMilliseconds);
+                await CommitOnceAsync(batch).ConfigureAwait(false);
+                return;
             }
+            catch (Exception ex) when (IsTransient(ex) && RetryClock.GetElapsedTime(since) + wait <= TransientRetryWindow)
+            {
+                // The database is away for a moment: the whole batch waits and goes again, rather than each write
+                // failing (or, one by one, timing out) on its own.
+                LogTransientFailure(_logger, ex, batch.Count, wait.TotalMilliseconds);
+                await Task.Delay(wait, RetryClock).ConfigureAwait(false);
+                wait = wait * 2 < MaxRetry ? wait * 2 : MaxRetry;
+            }
+            catch (Exception ex) when (batch.Count > 1 && !IsTransient(ex))
+            {
+                // One bad write must not fail its neighbours: retry each alone so only the culprit fails.
+                LogBatchFailed(_logger, ex, batch.Count);
+                foreach (var pending in batch)
+                {
+                    await CommitAsync([pending]).ConfigureAwait(false);
+                }
 
-            BatchesCommitted++;
-            WritesCommitted += batch.Count;
-            for (var i = 0; i < batch.Count; i++)
+                return;
+            }
+            catch (Exception ex)
             {
-                batch[i].Completion.TrySetResult(outcomes[i]);
+                LogWriteFailed(_logger, ex, batch[0].Write.GetType().Name);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new JobQueueException(JobQueueErrorKind.DbError, "Write", detail: ex.Message));
+                }
+
+                return;
             }
         }
-        catch (Exception ex) when (batch.Count > 1 && !IsTransient(ex))
+    }
+
+    private async Task CommitOnceAsync(List<Pending> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var writes = batch.Select(p => p.Write).ToArray();
+        var outcomes = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _metrics?.Committed(writes, outcomes, elapsed);
+        if (elapsed > SlowBatch)
         {
-            // One bad write must not fail its neighbours: retry each alone so only the culprit fails. (A database that
-            // is away fails them all alike: trying each alone would only multiply the time-outs.)
-            LogBatchFailed(_logger, ex, batch.Count);
-            foreach (var pending in batch)
-            {
-                await CommitAsync([pending]).ConfigureAwait(false);
-            }
+            LogSlowBatch(_logger, batch.Count, elapsed.TotalMilliseconds);
         }
-        catch (Exception ex)
+
+        BatchesCommitted++;
+        WritesCommitted += batch.Count;
+        for (var i = 0; i < batch.Count; i++)
         {
-            LogWriteFailed(_logger, ex, batch[0].Write.GetType().Name);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(new JobQueueException(JobQueueErrorKind.DbError, "Write", detail: ex.Message));
-            }
+            batch[i].Completion.TrySetResult(outcomes[i]);
         }
     }
 
