@@ -84,6 +84,9 @@ internal static class BenchScenarios
         var emptyStatus = await StatusTimeAsync(client, cancellationToken).ConfigureAwait(false);
         var emptyRepGroups = await RepGroupsTimeAsync(host, cancellationToken).ConfigureAwait(false);
         var emptyMemory = BenchHost.ProcessPssMb();
+        var (emptyStream, _, _) = await ScaleListings.StreamAsync(client, "bench-small", cancellationToken).ConfigureAwait(false);
+        var buriedFew = Math.Max(10, Math.Min(1_000, jobs / 100));
+        var emptyRetry = await ScaleListings.RetryBuriedAsync(client, "bench-retry-few", 250, buriedFew, cancellationToken).ConfigureAwait(false);
         var emptyRestart = await RestartToFirstReservationAsync(host, SchedulerGroup.For(200, JobQueueDefaults.Time, 1), cancellationToken).ConfigureAwait(false);
         client = host.Client;
 
@@ -106,6 +109,15 @@ internal static class BenchScenarios
         Print("status_summary", await StatusTimeAsync(client, cancellationToken).ConfigureAwait(false), "ms", 200, emptyStatus, "status_summary_at_2000_jobs");
         Print("process_memory", BenchHost.ProcessPssMb(), "MB", 2048, emptyMemory, "process_memory_at_2000_jobs");
         Print("restart_to_first_reservation", await RestartToFirstReservationAsync(host, group, cancellationToken).ConfigureAwait(false), "s", 10, emptyRestart, "restart_to_first_reservation_at_2000_jobs");
+
+        // status --json over the whole large rep group, streamed; then one retry of many buried jobs.
+        client = host.Client; // the restart made a new one
+        var (stream, peak, before) = await ScaleListings.StreamAsync(client, "bench-large", cancellationToken).ConfigureAwait(false);
+        Print("status_json_stream", stream, "jobs/s", null, emptyStream, "status_json_stream_at_2000_jobs");
+        Print("status_json_peak_memory", peak, "MB", before + 256, before, "process_memory_before_the_stream");
+        var buriedMany = Math.Max(100, Math.Min(100_000, jobs / 10));
+        var retry = await ScaleListings.RetryBuriedAsync(client, "bench-retry-many", 260, buriedMany, cancellationToken).ConfigureAwait(false);
+        Print("bulk_retry_buried", retry, "s", buriedMany >= 100_000 ? 5 : null, emptyRetry * buriedMany / buriedFew, $"bulk_retry_of_{buriedFew}_scaled_to_{buriedMany}");
 
         // The web overview's read: every rep group's counters, here with 10,000 more rep groups beside the large one.
         const int Groups = 10_000;

@@ -9,6 +9,9 @@ public interface IJobReader : IAsyncDisposable
     /// <summary>Jobs of a rep group, as <see cref="JobQueueClient.GetByRepGroupAsync"/>.</summary>
     Task<IReadOnlyList<Job>> GetByRepGroupAsync(string repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken);
 
+    /// <summary>Every job <paramref name="filter"/> selects, read a page at a time as the caller goes on (flat memory at any size).</summary>
+    IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd, bool getEnv, CancellationToken cancellationToken);
+
     /// <summary>Why runners of each scheduler group have not started, as the scheduler says; empty without a manager.</summary>
     Task<IReadOnlyDictionary<string, string>> GetSchedulerNotesAsync(CancellationToken cancellationToken);
 

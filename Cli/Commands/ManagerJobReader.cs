@@ -14,6 +14,10 @@ public sealed class ManagerJobReader(JobQueueClient client, bool owned = false) 
         client.GetByRepGroupAsync(repGroup, limit, state, getStd, getEnv, cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd, bool getEnv, CancellationToken cancellationToken) =>
+        client.ListAllAsync(filter, getStd, getEnv, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup, CancellationToken cancellationToken) =>
         client.GetRepGroupCountsAsync(repGroup, cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using JobQueue.Grains.Storage;
 using JobQueue.Silo.Hosting;
 using Spectre.Console;
@@ -57,6 +58,11 @@ public static class StatusCommand
 
                 jobs = [job];
             }
+            else if (parse.GetValue(json) && parse.GetValue(limit) == 0)
+            {
+                await StreamJsonAsync(client, parse.GetValue(repGroup), wanted, getStd, getEnv, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             else if (parse.GetValue(json) || wanted is not null || parse.GetValue(limit) > 0)
             {
                 jobs = await FindAsync(client, parse.GetValue(repGroup), parse.GetValue(limit), wanted, getStd, getEnv, cancellationToken).ConfigureAwait(false);
@@ -72,10 +78,7 @@ public static class StatusCommand
                 var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var job in jobs)
                 {
-                    Cli.WriteJson(JobJson.From(job, getStd, getEnv) with
-                    {
-                        SchedulerNote = job.State == JobState.Ready ? notes.GetValueOrDefault(job.Queue) : null,
-                    });
+                    Cli.WriteJson(ToJson(job, notes, getStd, getEnv));
                 }
             }
             else
@@ -179,6 +182,32 @@ public static class StatusCommand
     /// <summary>The last <paramref name="lines"/> lines of some output.</summary>
     public static string Tail(string? text, int lines) =>
         string.Join('\n', (text ?? "").TrimEnd('\n').Split('\n').TakeLast(lines));
+
+    /// <summary>
+    /// Every job of the rep group (or of each rep group), one JSON line each, read a page at a time and written as it
+    /// comes: a million jobs cost the manager and this process no more memory than one page.
+    /// </summary>
+    private static async Task StreamJsonAsync(IJobReader client, string? repGroup, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)
+    {
+        var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
+        var groups = repGroup is not null ? [repGroup] : (await client.GetRepGroupCountsAsync(null, cancellationToken).ConfigureAwait(false)).Select(c => c.RepGroup).ToList();
+        var output = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
+        await using (output.ConfigureAwait(false))
+        {
+            foreach (var group in groups)
+            {
+                await foreach (var job in client.ListAllAsync(new JobFilter { RepGroup = group, State = state }, getStd, getEnv, cancellationToken).ConfigureAwait(false))
+                {
+                    await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(job, notes, getStd, getEnv), Cli.Json).AsMemory(), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static JobJson ToJson(Job job, IReadOnlyDictionary<string, string> notes, bool getStd, bool getEnv) => JobJson.From(job, getStd, getEnv) with
+    {
+        SchedulerNote = job.State == JobState.Ready ? notes.GetValueOrDefault(job.Queue) : null,
+    };
 
     private static async Task<IReadOnlyList<Job>> FindAsync(IJobReader client, string? repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)
     {

@@ -214,6 +214,30 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(1, (await _cli.RunAsync("retry")).ExitCode);
     }
 
+    [Fact]
+    public async Task Status_json_streams_every_job_page_by_page_from_the_manager_and_from_the_database()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        var big = WriteJobs("big.jobs", [.. Enumerable.Range(0, 2300).Select(i => $"echo big {i}")]);
+        var small = WriteJobs("small.jobs", [.. Enumerable.Range(0, 200).Select(i => $"echo small {i}")]);
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", big, "--rep-grp", "big")).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", small, "--rep-grp", "small")).ExitCode);
+
+        // More jobs than one page (1,000) of the manager's listing.
+        var all = (await _cli.RunAsync("status", "--json")).Json;
+        Assert.Equal(2500, all.Select(j => j.GetProperty("key").GetString()).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(2500, all.Count);
+        var ready = (await _cli.RunAsync("status", "--json", "--rep-grp", "big", "--state", "ready")).Json;
+        Assert.Equal(2300, ready.Count);
+        Assert.All(ready, j => Assert.Equal("big", j.GetProperty("repGroup").GetString()));
+
+        // Without a manager, status reads the database itself, page by page too.
+        Assert.Equal(0, (await _cli.RunAsync("manager", "stop")).ExitCode);
+        var offline = await _cli.RunAsync("status", "--json");
+        Assert.Contains("read-only", offline.Stderr, StringComparison.Ordinal);
+        Assert.Equal(all.Select(j => j.GetProperty("key").GetString()).Order(StringComparer.Ordinal), offline.Json.Select(j => j.GetProperty("key").GetString()).Order(StringComparer.Ordinal));
+    }
+
     private string WriteJobs(string name, params string[] lines)
     {
         var path = Path.Combine(_home.Path, name);

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace JobQueue.Cli.Bench;
+
+/// <summary>The scale benchmark's listing and bulk figures: streaming every job as status --json does, and retrying many buried jobs at once.</summary>
+internal static class ScaleListings
+{
+    private static readonly TimeSpan MemorySample = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Streams every job of <paramref name="repGroup"/> page by page and serializes each as <c>status --json</c> does:
+    /// jobs per second, and this process's peak memory (manager and client both) meanwhile and before.
+    /// </summary>
+    public static async Task<(double JobsPerSecond, long PeakMb, long BeforeMb)> StreamAsync(JobQueueClient client, string repGroup, CancellationToken cancellationToken)
+    {
+        var before = BenchHost.ProcessPssMb();
+        var peak = before;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sampler = Task.Run(
+            async () =>
+            {
+                using var timer = new PeriodicTimer(MemorySample);
+                while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
+                {
+                    peak = Math.Max(peak, BenchHost.ProcessPssMb());
+                }
+            },
+            CancellationToken.None);
+        var count = 0L;
+        var watch = Stopwatch.StartNew();
+        await using (var output = new StreamWriter(Stream.Null))
+        {
+            await foreach (var job in client.ListAllAsync(new JobFilter { RepGroup = repGroup }, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(JobJson.From(job, false, false), Cli.Json)).ConfigureAwait(false);
+                count++;
+            }
+        }
+
+        var elapsed = watch.Elapsed;
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await sampler.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The sampler stops with the stream.
+        }
+
+        peak = Math.Max(peak, BenchHost.ProcessPssMb());
+        return (count / elapsed.TotalSeconds, peak, before);
+    }
+
+    /// <summary>
+    /// Buries <paramref name="count"/> new jobs of <paramref name="repGroup"/> (reserved by a few clients, then killed in
+    /// bulk), then times one server-side retry of them all, as <c>jobqueue retry --rep-grp</c> does; in seconds.
+    /// </summary>
+    public static async Task<double> RetryBuriedAsync(JobQueueClient client, string repGroup, int ramMb, int count, CancellationToken cancellationToken)
+    {
+        await client.AddAsync(
+            Enumerable.Range(0, count).Select(i => new JobSpec
+            {
+                Cmd = $"true {repGroup} {i}",
+                Cwd = "/tmp",
+                RepGroup = repGroup,
+                RamMb = ramMb,
+                Override = 2,
+            }),
+            cancellationToken).ConfigureAwait(false);
+        var group = SchedulerGroup.For(ramMb, JobQueueDefaults.Time, JobQueueDefaults.Cores);
+        var remaining = count;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var worker = client.WithNewIdentity();
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                if (await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    throw new InvalidOperationException("the queue ran dry");
+                }
+            }
+        })).ConfigureAwait(false);
+        var buried = await client.ApplyAsync(new JobFilter { RepGroup = repGroup, State = JobState.Reserved }, BulkAction.Kill, cancellationToken).ConfigureAwait(false);
+        if (buried != count)
+        {
+            throw new InvalidOperationException($"buried {buried} of {count} jobs");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var kicked = await client.ApplyAsync(new JobFilter { RepGroup = repGroup, State = JobState.Buried }, BulkAction.Kick, cancellationToken).ConfigureAwait(false);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        return kicked == count ? elapsed : throw new InvalidOperationException($"retried {kicked} of {count} buried jobs");
+    }
+}
