@@ -56,6 +56,17 @@ internal static class BenchScenarios
             BaselineName = "cycle_throughput_one_client",
         }.Print();
 
+        // beanstalkd with an fsync'd binlog, bounded from above by this disk's fsync'd log in this run (no network, no
+        // protocol, one record per cycle): the target is twice it.
+        var binlog = FsyncLog.CyclesPerSecond(jobs);
+        new Figure("cycle_throughput_vs_fsync_log", Math.Round(many), "cycles/s", jobs)
+        {
+            Store = store,
+            Baseline = Math.Round(binlog),
+            BaselineName = "fsync_log_cycles_one_record_each",
+            Target = Math.Round(binlog * 2),
+        }.Print();
+
         new Figure("cycle_throughput_combined", Math.Round(many), "cycles/s", jobs)
         {
             Store = store,
