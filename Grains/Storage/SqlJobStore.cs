@@ -224,10 +224,22 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
         QueryAsync(_ => sql, map, cancellationToken, parameters);
 
     /// <summary>Runs a query whose SQL is made for its command (which may bind parameters of its own, as a key filter does) and maps its rows.</summary>
-    protected async Task<IReadOnlyList<T>> QueryAsync<T>(Func<DbCommand, string> sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    protected Task<IReadOnlyList<T>> QueryAsync<T>(Func<DbCommand, string> sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(map);
+        return ReadOnIoAsync(() => QueryNowAsync(sql, map, cancellationToken, parameters));
+    }
+
+    /// <summary>Where a read runs: on the caller's thread unless the store has threads for it.</summary>
+    protected virtual Task<T> ReadOnIoAsync<T>(Func<Task<T>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return read();
+    }
+
+    private async Task<IReadOnlyList<T>> QueryNowAsync<T>(Func<DbCommand, string> sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, (string Name, object? Value)[] parameters)
+    {
         await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql(cmd);

@@ -13,6 +13,10 @@ public sealed class SqliteJobStore : SqlJobStore
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // Every statement runs on these (SQLite's async methods are synchronous): never on the threads grains run on.
+    private readonly SqliteIoThreads _readers = new("jobqueue sqlite read", Math.Clamp(Environment.ProcessorCount, 2, 8));
+    private readonly SqliteIoThreads _writerThread = new("jobqueue sqlite write", 1);
     private SqliteConnection? _writer;
     private SqliteCommand? _insertJob;
     private SqliteCommand? _updateJob;
@@ -112,9 +116,14 @@ public sealed class SqliteJobStore : SqlJobStore
     }
 
     /// <inheritdoc />
-    public override async Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return _writerThread.RunAsync(() => WriteNowAsync(batch, cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<WriteOutcome>> WriteNowAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
+    {
         var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -143,7 +152,14 @@ public sealed class SqliteJobStore : SqlJobStore
     }
 
     /// <summary>Copies the live database to <paramref name="path"/> with SQLite's online backup.</summary>
-    public async Task BackupAsync(string path, CancellationToken cancellationToken)
+    public Task BackupAsync(string path, CancellationToken cancellationToken) =>
+        _readers.RunAsync(async () =>
+        {
+            await BackupNowAsync(path, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    private async Task BackupNowAsync(string path, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full);
@@ -175,7 +191,10 @@ public sealed class SqliteJobStore : SqlJobStore
         WithSettingAsync("INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value, cancellationToken);
 
     // Runs an insert of a setting on the writer connection, then reads the setting back.
-    private async Task<string> WithSettingAsync(string sql, string name, string value, CancellationToken cancellationToken)
+    private Task<string> WithSettingAsync(string sql, string name, string value, CancellationToken cancellationToken) =>
+        _writerThread.RunAsync(() => WithSettingNowAsync(sql, name, value, cancellationToken));
+
+    private async Task<string> WithSettingNowAsync(string sql, string name, string value, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -220,7 +239,13 @@ public sealed class SqliteJobStore : SqlJobStore
         {
             _writeLock.Release();
         }
+
+        _readers.Dispose();
+        _writerThread.Dispose();
     }
+
+    /// <inheritdoc />
+    protected override Task<T> ReadOnIoAsync<T>(Func<Task<T>> read) => _readers.RunAsync(read);
 
     private static void Execute(SqliteConnection connection, string sql)
     {
