@@ -30,6 +30,11 @@ public sealed class JobQueueOptions
     /// </summary>
     public int DueSweepPages { get; set; } = 20;
 
+    /// <summary>
+    /// How often scheduler groups without ready jobs are forgotten (they come back with their next job). Default: 1 minute.
+    /// </summary>
+    public TimeSpan QueuePruneInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Completed runs a req group needs before its learned requirements are used. Default: 1.</summary>
     public int LearningMinimumRuns { get; set; } = 1;
 

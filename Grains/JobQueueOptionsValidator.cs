@@ -47,6 +47,7 @@ public sealed class JobQueueOptionsValidator : IValidateOptions<JobQueueOptions>
         Positive(nameof(options.MaxReserveWait), options.MaxReserveWait);
         Positive(nameof(options.StoreRecheckInterval), options.StoreRecheckInterval);
         Positive(nameof(options.SweepInterval), options.SweepInterval);
+        Positive(nameof(options.QueuePruneInterval), options.QueuePruneInterval);
         AtLeast(nameof(options.ReadyBufferSize), options.ReadyBufferSize, 1);
         AtLeast(nameof(options.DueSweepPageSize), options.DueSweepPageSize, 1);
         AtLeast(nameof(options.DueSweepPages), options.DueSweepPages, 1);

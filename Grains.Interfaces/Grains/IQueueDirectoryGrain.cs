@@ -8,7 +8,7 @@ public interface IQueueDirectoryGrain : IGrainWithIntegerKey
     [Alias("ReserveAny"), ResponseTimeout(JobQueueDefaults.ReserveResponseTimeoutText)]
     Task<Job?> ReserveAny(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default);
 
-    /// <summary>Tells the directory that a queue has ready jobs nobody waited for.</summary>
+    /// <summary>Tells the directory that a queue has <paramref name="count"/> ready jobs nobody waited for: it wakes at most that many waiters.</summary>
     [Alias("JobsAvailable"), Orleans.Concurrency.OneWay]
-    Task JobsAvailable(string queue);
+    Task JobsAvailable(string queue, int count);
 }

@@ -12,4 +12,10 @@ public sealed partial class DueJobsGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waking due job {JobKey} failed")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string jobKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forgot {Count} scheduler groups without ready jobs")]
+    private static partial void LogQueuesPruned(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not forget the scheduler groups without ready jobs")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
 }

@@ -17,6 +17,8 @@ public sealed partial class DueJobsGrain(
 {
     private const string ReminderName = "wake";
 
+    private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
+
     // Where the last sweep stopped when it ran out of pages; null once a sweep reached the end of what is due.
     private DueJob? _cursor;
 
@@ -63,6 +65,31 @@ public sealed partial class DueJobsGrain(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSweepFailed(logger, ex);
+        }
+
+        await PruneQueuesAsync(cancellationToken).ConfigureAwait(true);
+    }
+
+    private async Task PruneQueuesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _prunedAt < options.Value.QueuePruneInterval && _prunedAt <= now)
+        {
+            return;
+        }
+
+        _prunedAt = now;
+        try
+        {
+            var pruned = await store.PruneQueuesAsync(cancellationToken).ConfigureAwait(true);
+            if (pruned > 0)
+            {
+                LogQueuesPruned(logger, pruned);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPruneFailed(logger, ex);
         }
     }
 

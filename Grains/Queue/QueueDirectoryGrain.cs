@@ -48,14 +48,14 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     }
 
     /// <inheritdoc />
-    public Task JobsAvailable(string queue)
+    public Task JobsAvailable(string queue, int count)
     {
         if (!_queues.Contains(queue))
         {
             _queuesFetchedAt = DateTimeOffset.MinValue;
         }
 
-        _waiters.WakeAll();
+        _waiters.Wake(count);
         return Task.CompletedTask;
     }
 

@@ -71,7 +71,8 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         {
             var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);
             var queue = Queue;
-            Announcements.SendAsync(() => directory.JobsAvailable(queue)).Ignore();
+            var unserved = entries.Count - parked;
+            Announcements.SendAsync(() => directory.JobsAvailable(queue, unserved)).Ignore();
         }
 
         return Task.CompletedTask;

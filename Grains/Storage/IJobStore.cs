@@ -25,6 +25,13 @@ public interface IJobStore : IAsyncDisposable
     Task<int> CountReadyAsync(string queue, int cap, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Forgets the scheduler groups that have no ready job, so that work per group (scheduler polls, reserves from any
+    /// group) does not grow with every group ever seen. A group comes back with the next committed change of one of
+    /// its jobs. Returns how many were forgotten.
+    /// </summary>
+    Task<int> PruneQueuesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Jobs whose delay or lease ended at or before <paramref name="now"/>, soonest first (then in add order), after
     /// <paramref name="after"/> in that order when given: a keyset page of the due index.
     /// </summary>

@@ -36,6 +36,9 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     public abstract Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken);
 
     /// <inheritdoc />
+    public abstract Task<int> PruneQueuesAsync(CancellationToken cancellationToken);
+
+    /// <inheritdoc />
     public abstract Task SetSettingAsync(string name, string value, CancellationToken cancellationToken);
 
     /// <inheritdoc />
@@ -202,6 +205,10 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
                 r.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
                 TimeSpan.FromMilliseconds(r.GetInt64(3))),
             cancellationToken);
+
+    /// <summary>Removes the scheduler groups that have no ready job (an index seek each).</summary>
+    protected static readonly string PruneQueuesSql =
+        $"DELETE FROM jq_queues WHERE NOT EXISTS (SELECT 1 FROM jq_jobs WHERE jq_jobs.state = {(int)JobState.Ready} AND jq_jobs.queue = jq_queues.name)";
 
     /// <summary>Opens a connection for reading.</summary>
     protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);

@@ -31,6 +31,8 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
 
     public Task<int> CountReadyAsync(string queue, int cap, CancellationToken cancellationToken) => inner.CountReadyAsync(queue, cap, cancellationToken);
 
+    public Task<int> PruneQueuesAsync(CancellationToken cancellationToken) => inner.PruneQueuesAsync(cancellationToken);
+
     public Task<IReadOnlyList<DueJob>> GetDueAsync(DateTimeOffset now, DueJob? after, int limit, CancellationToken cancellationToken) => inner.GetDueAsync(now, after, limit, cancellationToken);
 
     public Task<byte[]?> GetEnvAsync(string envKey, CancellationToken cancellationToken) => inner.GetEnvAsync(envKey, cancellationToken);

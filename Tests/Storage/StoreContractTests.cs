@@ -193,6 +193,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Groups_without_ready_jobs_are_forgotten_until_their_next_change()
+    {
+        var jobs = (await InsertAsync(Job("stays ready"), Job("gets reserved", queue: "q2"))).Jobs;
+        var reserved = jobs[1] with { Version = 2, State = JobState.Reserved, ReservedBy = "me/1", DueAt = Now };
+        await Writer.WriteAsync(new JobChange(jobs[1], reserved, JobChangeKind.Update));
+
+        Assert.Equal(1, await Store.PruneQueuesAsync(Ct));
+        Assert.Equal(["q1"], await Store.GetQueuesAsync(Ct));
+        Assert.Equal(0, await Store.PruneQueuesAsync(Ct));
+
+        await Writer.WriteAsync(new JobChange(reserved, reserved with { Version = 3, State = JobState.Ready, ReservedBy = null, DueAt = null }, JobChangeKind.Update));
+        Assert.Equal(["q1", "q2"], await Store.GetQueuesAsync(Ct));
+    }
+
+    [Fact]
     public async Task Due_jobs_are_found_soonest_first_and_page_by_a_cursor()
     {
         var jobs = (await InsertAsync(Job("later"), Job("sooner"), Job("never"), Job("same time, added first"), Job("same time, added last"))).Jobs;

@@ -25,4 +25,22 @@ public sealed partial class PostgresJobStore
         cmd.Parameters.Add(new NpgsqlParameter { Value = value });
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public override async Task<int> PruneQueuesAsync(CancellationToken cancellationToken)
+    {
+        // The lock waits for every transaction that registered a group (its upsert holds ROW EXCLUSIVE) and holds new
+        // ones back until this commits, so a group whose first ready job commits meanwhile is seen, or registered again.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockQueues = new NpgsqlCommand("LOCK TABLE jq_queues IN SHARE ROW EXCLUSIVE MODE", connection, transaction))
+        {
+            await lockQueues.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var prune = new NpgsqlCommand(PruneQueuesSql, connection, transaction);
+        var pruned = await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return pruned;
+    }
 }

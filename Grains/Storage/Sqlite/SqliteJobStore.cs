@@ -8,7 +8,7 @@ namespace JobQueue.Grains.Storage.Sqlite;
 /// The embedded job store: one SQLite file in WAL mode. One writer connection applies the group-committed batches;
 /// reads use pooled connections and run concurrently with the writer.
 /// </summary>
-public sealed class SqliteJobStore : SqlJobStore
+public sealed partial class SqliteJobStore : SqlJobStore
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
@@ -180,38 +180,6 @@ public sealed class SqliteJobStore : SqlJobStore
 
         PrivateFiles.RestrictFiles(temporary);
         File.Move(temporary, full, overwrite: true);
-    }
-
-    /// <inheritdoc />
-    public override Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken) =>
-        WithSettingAsync("INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING", name, value, cancellationToken);
-
-    /// <inheritdoc />
-    public override Task SetSettingAsync(string name, string value, CancellationToken cancellationToken) =>
-        WithSettingAsync("INSERT INTO jq_meta (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value, cancellationToken);
-
-    // Runs an insert of a setting on the writer connection, then reads the setting back.
-    private Task<string> WithSettingAsync(string sql, string name, string value, CancellationToken cancellationToken) =>
-        _writerThread.RunAsync(() => WithSettingNowAsync(sql, name, value, cancellationToken));
-
-    private async Task<string> WithSettingNowAsync(string sql, string name, string value, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var insert = SqliteEffects.Command(writer, sql, "name", "value");
-            insert.Parameters["@name"].Value = name;
-            insert.Parameters["@value"].Value = value;
-            insert.ExecuteNonQuery();
-            using var select = SqliteEffects.Command(writer, "SELECT value FROM jq_meta WHERE name = @name", "name");
-            select.Parameters["@name"].Value = name;
-            return (string)select.ExecuteScalar()!;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     /// <inheritdoc />
