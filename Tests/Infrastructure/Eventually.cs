@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace JobQueue.Tests.Infrastructure;
 
 /// <summary>Polls a condition until it holds or a deadline passes (for real processes and asynchronous effects).</summary>
@@ -31,4 +33,23 @@ public static class Eventually
 
     public static Task True(Func<bool> probe, TimeSpan? within = null, string? what = null) =>
         Get(() => Task.FromResult(probe()), b => b, within, what);
+
+    /// <summary>
+    /// Polls until <paramref name="probe"/> holds, moving <paramref name="clock"/> a quarter second on after each miss:
+    /// for grain timers on the fake clock, whose callbacks then run asynchronously.
+    /// </summary>
+    public static Task Ticking(FakeTimeProvider clock, Func<Task<bool>> probe, TimeSpan? within = null, string? what = null) =>
+        True(
+            async () =>
+            {
+                if (await probe())
+                {
+                    return true;
+                }
+
+                clock.Advance(TimeSpan.FromMilliseconds(250));
+                return false;
+            },
+            within,
+            what);
 }

@@ -34,18 +34,11 @@ public sealed class DueSweepTests(DueSweepClusterFixture fixture) : IClassFixtur
 
         // Each tick of the fake clock lets the sweep (a grain timer) run once more.
         fixture.Time.Advance(TimeSpan.FromSeconds(30));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await client.GetByCmdAsync(later.Cmd, later.Cwd, cancellationToken: Ct))!.State != JobState.Ready)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                var all = await client.GetByRepGroupAsync(rep, cancellationToken: Ct);
-                Assert.Fail("the later job never became ready: " + string.Join("; ", all.Select(j => $"{j.Cmd} {j.State}, {fixture.Faults.Tries(j.Key)} wakes")));
-            }
-
-            fixture.Time.Advance(TimeSpan.FromMilliseconds(250));
-            await Task.Delay(20, Ct);
-        }
+        await Eventually.Ticking(
+            fixture.Time,
+            async () => (await client.GetByCmdAsync(later.Cmd, later.Cwd, cancellationToken: Ct))!.State == JobState.Ready,
+            TimeSpan.FromSeconds(20),
+            "the later job to become ready");
 
         var stuckJobs = (await client.GetByRepGroupAsync(rep, cancellationToken: Ct)).Where(j => j.Cmd != later.Cmd).ToList();
         Assert.Equal(5, stuckJobs.Count);

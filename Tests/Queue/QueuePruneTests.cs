@@ -23,7 +23,7 @@ public sealed class QueuePruneTests(QueuePruneClusterFixture fixture) : IClassFi
 
         var job = await client.ReserveScheduledAsync(TimeSpan.FromSeconds(5), group, Ct);
         Assert.NotNull(job);
-        await UntilAsync(async () => !(await GroupsAsync()).Contains(group), "the group to be forgotten");
+        await Eventually.Ticking(fixture.Time, async () => !(await GroupsAsync()).Contains(group), TimeSpan.FromSeconds(20), "the group to be forgotten");
 
         // The release makes it ready again: the group is back, and a reserve from any group finds the job.
         await client.ReleaseAsync(job, FailReasons.Exit, TimeSpan.Zero, Ct);
@@ -37,17 +37,5 @@ public sealed class QueuePruneTests(QueuePruneClusterFixture fixture) : IClassFi
     {
         await using var store = SqliteJobStore.OpenReadOnly(fixture.DbFile);
         return await store.GetQueuesAsync(Ct);
-    }
-
-    /// <summary>Moves the fake clock a tick at a time (the sweep is a grain timer on it) until <paramref name="done"/> holds.</summary>
-    private async Task UntilAsync(Func<Task<bool>> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"waited in vain for {what}");
-            fixture.Time.Advance(TimeSpan.FromMilliseconds(250));
-            await Task.Delay(20, Ct);
-        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class SqliteIoThreadTests : IAsyncLifetime
 
         var callerThread = Environment.CurrentManagedThreadId;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var write = _store.WriteAsync([Insert("echo waits")], Ct);
+        var write = _store.WriteAsync([Records.Insert("echo waits")], Ct);
         var returnedAfter = watch.Elapsed;
         var backOnThread = Environment.CurrentManagedThreadId;
 
@@ -55,22 +55,4 @@ public sealed class SqliteIoThreadTests : IAsyncLifetime
         Assert.Single(Assert.IsType<Inserted>(Assert.Single(outcome)).Jobs);
         Assert.NotNull(await _store.GetJobAsync(JobKey.For("/tmp", "echo waits"), Ct));
     }
-
-    private static InsertJobs Insert(string cmd) => new([new JobRecord
-    {
-        Key = JobKey.For("/tmp", cmd),
-        Version = 1,
-        Cmd = cmd,
-        Cwd = "/tmp",
-        RepGroup = "rep",
-        ReqGroup = "req",
-        RamMb = 100,
-        Time = TimeSpan.FromHours(1),
-        Cores = 1,
-        EnvKey = "env",
-        Queue = "q1",
-        State = JobState.Ready,
-        UntilBuried = 4,
-        AddedAt = DateTimeOffset.UtcNow,
-    }], new Dictionary<string, byte[]>());
 }

@@ -367,24 +367,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>A second store on the same database, as a second manager of a cluster has (initialized).</summary>
     protected abstract Task<IJobStore> OpenAgainAsync();
 
-    protected static JobRecord Job(string cmd, int priority = 0, string queue = "q1") => new()
-    {
-        Key = JobKey.For("/tmp", cmd),
-        Version = 1,
-        Cmd = cmd,
-        Cwd = "/tmp",
-        RepGroup = "rep",
-        ReqGroup = "req",
-        RamMb = 100,
-        Time = TimeSpan.FromHours(1),
-        Cores = 1,
-        Priority = priority,
-        EnvKey = "env",
-        Queue = queue,
-        State = JobState.Ready,
-        UntilBuried = 4,
-        AddedAt = Now,
-    };
+    protected static JobRecord Job(string cmd, int priority = 0, string queue = "q1") => Records.Ready(cmd, Now, priority, queue);
 
     private async Task<Inserted> InsertAsync(params JobRecord[] jobs) =>
         (Inserted)await Writer.WriteAsync(new InsertJobs(jobs, new Dictionary<string, byte[]>()));

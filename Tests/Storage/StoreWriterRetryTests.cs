@@ -36,7 +36,7 @@ public sealed class StoreWriterRetryTests : IAsyncLifetime
         await using var writer = new StoreWriter(flaky, NullLogger<StoreWriter>.Instance);
         writer.Start();
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => writer.WriteAsync(Insert($"echo {i}"))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => writer.WriteAsync(Records.Insert($"echo {i}"))));
 
         Assert.All(outcomes, o => Assert.Single(Assert.IsType<Inserted>(o).Jobs));
         foreach (var i in Enumerable.Range(0, 40))
@@ -56,7 +56,7 @@ public sealed class StoreWriterRetryTests : IAsyncLifetime
         await using var writer = new StoreWriter(flaky, NullLogger<StoreWriter>.Instance) { RetryClock = clock, TransientRetryWindow = TimeSpan.FromSeconds(8) };
         writer.Start();
 
-        var writes = Enumerable.Range(0, 40).Select(i => writer.WriteAsync(Insert($"never {i}"))).ToList();
+        var writes = Enumerable.Range(0, 40).Select(i => writer.WriteAsync(Records.Insert($"never {i}"))).ToList();
         var all = Task.WhenAll(writes);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!all.IsCompleted)
@@ -77,22 +77,4 @@ public sealed class StoreWriterRetryTests : IAsyncLifetime
         // Each batch was tried a few times with a growing pause (0.1, 0.2, 0.4 ... 2 s), not once per write.
         Assert.InRange(flaky.Calls, 3, 30);
     }
-
-    private static InsertJobs Insert(string cmd) => new([new JobRecord
-    {
-        Key = JobKey.For("/tmp", cmd),
-        Version = 1,
-        Cmd = cmd,
-        Cwd = "/tmp",
-        RepGroup = "rep",
-        ReqGroup = "req",
-        RamMb = 100,
-        Time = TimeSpan.FromHours(1),
-        Cores = 1,
-        EnvKey = "env",
-        Queue = "q1",
-        State = JobState.Ready,
-        UntilBuried = 4,
-        AddedAt = DateTimeOffset.UtcNow,
-    }], new Dictionary<string, byte[]>());
 }
