@@ -6,8 +6,14 @@ public sealed class JobQueueOptions
     /// <summary>How long a lease lasts without a touch. Default: 60 seconds.</summary>
     public TimeSpan TimeToRelease { get; set; } = JobQueueDefaults.TimeToRelease;
 
-    /// <summary>The delay of a release that names none. Default: 30 seconds.</summary>
+    /// <summary>
+    /// The delay of a release that names none, after a job's first failure; it doubles with each further failure up to
+    /// <see cref="MaxReleaseDelay"/>, give or take a tenth. Default: 30 seconds.
+    /// </summary>
     public TimeSpan ReleaseDelay { get; set; } = JobQueueDefaults.ReleaseDelay;
+
+    /// <summary>The longest a failed job waits before it runs again. Default: 1 hour.</summary>
+    public TimeSpan MaxReleaseDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How many of a queue's best ready jobs its grain keeps in memory. Default: 1000.</summary>
     public int ReadyBufferSize { get; set; } = 1000;

@@ -39,6 +39,11 @@ public sealed class JobQueueOptionsValidator : IValidateOptions<JobQueueOptions>
             failures.Add($"Queue:ReleaseDelay is {options.ReleaseDelay}; it must not be negative");
         }
 
+        if (options.MaxReleaseDelay < options.ReleaseDelay)
+        {
+            failures.Add($"Queue:MaxReleaseDelay is {options.MaxReleaseDelay}; it must not be less than Queue:ReleaseDelay ({options.ReleaseDelay})");
+        }
+
         if (options.LearningCacheTime < TimeSpan.Zero)
         {
             failures.Add($"Queue:LearningCacheTime is {options.LearningCacheTime}; it must not be negative");

@@ -105,8 +105,7 @@ public sealed partial class JobGrain(
     public async Task<JobState> Release(string reservedBy, string failReason, TimeSpan? delay)
     {
         failReason ??= "";
-        var wait = delay ?? _options.ReleaseDelay;
-        if (wait < TimeSpan.Zero)
+        if (delay < TimeSpan.Zero)
         {
             throw Error(JobQueueErrorKind.BadRequest, "Release", "delay must not be negative");
         }
@@ -130,6 +129,7 @@ public sealed partial class JobGrain(
             return after.State;
         }
 
+        var wait = delay ?? RetryDelay(after);
         if (wait > TimeSpan.Zero)
         {
             after = after with { State = JobState.Delayed, DueAt = time.GetUtcNow() + wait };
@@ -139,6 +139,19 @@ public sealed partial class JobGrain(
 
         await MakeReadyAsync("Release", after).ConfigureAwait(true);
         return JobState.Ready;
+    }
+
+    /// <summary>
+    /// How long a released job waits when its runner names no delay: Queue:ReleaseDelay after its first failure,
+    /// doubling with each failure since it was added or kicked, up to Queue:MaxReleaseDelay, give or take a tenth, so
+    /// that jobs that failed together (a file server away) do not all come back at the same moment.
+    /// </summary>
+    private TimeSpan RetryDelay(JobRecord after)
+    {
+        var failures = Math.Clamp(after.Retries + 1 - after.UntilBuried, 1, 31);
+        var doubled = _options.ReleaseDelay * Math.Pow(2, failures - 1);
+        var capped = doubled < _options.MaxReleaseDelay ? doubled : _options.MaxReleaseDelay;
+        return capped * (0.9 + (0.2 * Random.Shared.NextDouble()));
     }
 
     /// <inheritdoc />

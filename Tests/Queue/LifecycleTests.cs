@@ -22,8 +22,11 @@ public sealed class LifecycleTests(QueueClusterFixture fixture) : IClassFixture<
         Assert.Equal((JobState.Delayed, 1, 2, 1), (afterFirst.State, afterFirst.Attempts, afterFirst.UntilBuried, afterFirst.ExitCode));
         Assert.Equal(FailReasons.Exit, afterFirst.FailReason);
 
+        AssertRetryDelay(afterFirst, JobQueueDefaults.ReleaseDelay);
+
         await AdvancePastDelayAsync();
         Assert.Equal(JobState.Delayed, await FailOnceAsync(group));
+        AssertRetryDelay(await JobAsync("false"), JobQueueDefaults.ReleaseDelay * 2);
         await AdvancePastDelayAsync();
         Assert.Equal(JobState.Buried, await FailOnceAsync(group));
 
@@ -184,9 +187,17 @@ public sealed class LifecycleTests(QueueClusterFixture fixture) : IClassFixture<
         return await _client.ReleaseAsync(job, FailReasons.Exit, null, Ct);
     }
 
+    /// <summary>The job waits <paramref name="expected"/>, give or take the tenth of jitter.</summary>
+    private void AssertRetryDelay(Job job, TimeSpan expected)
+    {
+        var wait = job.DueAt!.Value - fixture.Time.GetUtcNow();
+        Assert.InRange(wait, expected * 0.9, expected * 1.1);
+    }
+
     private async Task AdvancePastDelayAsync()
     {
-        fixture.Time.Advance(JobQueueDefaults.ReleaseDelay + TimeSpan.FromSeconds(1));
+        var job = await JobAsync("false");
+        fixture.Time.Advance(job.DueAt!.Value - fixture.Time.GetUtcNow() + TimeSpan.FromSeconds(1));
         await Eventually.True(async () => (await JobAsync("false")).State == JobState.Ready, what: "delay end");
     }
 
