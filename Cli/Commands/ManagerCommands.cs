@@ -5,7 +5,7 @@ using JobQueue.Silo.Hosting;
 
 namespace JobQueue.Cli;
 
-/// <summary>jobqueue manager start|status|drain|stop|backup|cert.</summary>
+/// <summary>jobqueue manager start|status|drain|pause|resume|stop|backup|cert.</summary>
 public static class ManagerCommands
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -17,6 +17,8 @@ public static class ManagerCommands
         manager.Subcommands.Add(Start());
         manager.Subcommands.Add(Status());
         manager.Subcommands.Add(Drain());
+        manager.Subcommands.Add(ModeChange("pause", "Hand out no more jobs until resumed (running jobs go on; the pause outlives a restart)", (c, ct) => c.PauseServerAsync(ct)));
+        manager.Subcommands.Add(ModeChange("resume", "Hand out jobs again after a pause", (c, ct) => c.ResumeServerAsync(ct)));
         manager.Subcommands.Add(Stop());
         manager.Subcommands.Add(Backup());
         manager.Subcommands.Add(CertCommands.Create());
@@ -247,6 +249,28 @@ public static class ManagerCommands
                 {
                     var drain = await client.DrainServerAsync(cancellationToken).ConfigureAwait(false);
                     Console.Out.WriteLine($"draining: {drain.Running} jobs still running, done in about {Units.FormatDuration(drain.Etc)}");
+                    return ExitCodes.Ok;
+                },
+                cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command ModeChange(string name, string description, Func<JobQueueClient, CancellationToken, Task<string>> change)
+    {
+        var command = new Command(name, description);
+        Cli.SetAction(command, async (_, cancellationToken) =>
+        {
+            return await Cli.WithManagerAsync(
+                async client =>
+                {
+                    var mode = await change(client, cancellationToken).ConfigureAwait(false);
+                    if (mode == ModeNames.Draining)
+                    {
+                        return Cli.Error("the manager is draining: a drain is neither paused nor resumed");
+                    }
+
+                    Console.Out.WriteLine($"manager {mode}");
                     return ExitCodes.Ok;
                 },
                 cancellationToken).ConfigureAwait(false);

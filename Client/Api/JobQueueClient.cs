@@ -262,6 +262,14 @@ public sealed partial class JobQueueClient : IAsyncDisposable
     public Task<DrainResult> DrainServerAsync(CancellationToken cancellationToken = default) =>
         Call("DrainServer", Server.Drain(), cancellationToken);
 
+    /// <summary>Stops the managers handing out jobs until <see cref="ResumeServerAsync"/>; running jobs go on. Returns the mode now ("paused", or "draining": a drain stays a drain).</summary>
+    public Task<string> PauseServerAsync(CancellationToken cancellationToken = default) =>
+        Call("PauseServer", Server.Pause(), cancellationToken);
+
+    /// <summary>Hands out jobs again after <see cref="PauseServerAsync"/>. Returns the mode now ("started", or "draining").</summary>
+    public Task<string> ResumeServerAsync(CancellationToken cancellationToken = default) =>
+        Call("ResumeServer", Server.Resume(), cancellationToken);
+
     /// <summary>Backs the manager's SQLite database up now; returns the backup's path, or null on PostgreSQL (use pg_dump there).</summary>
     public Task<string?> BackupServerAsync(CancellationToken cancellationToken = default) =>
         Call("BackupServer", Server.Backup(), cancellationToken);

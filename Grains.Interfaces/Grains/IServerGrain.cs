@@ -16,6 +16,14 @@ public interface IServerGrain : IGrainWithIntegerKey
     [Alias("Drain")]
     Task<DrainResult> Drain();
 
+    /// <summary>Stops handing out jobs across the cluster until <see cref="Resume"/> (running jobs go on; it outlives a restart). Returns the mode now (a drain stays a drain).</summary>
+    [Alias("Pause")]
+    Task<string> Pause();
+
+    /// <summary>Hands out jobs again after <see cref="Pause"/>. Returns the mode now (a drain stays a drain).</summary>
+    [Alias("Resume")]
+    Task<string> Resume();
+
     /// <summary>Backs the SQLite database up now (online backup); returns the backup's path, or null for PostgreSQL (use pg_dump).</summary>
     [Alias("Backup")]
     Task<string?> Backup();

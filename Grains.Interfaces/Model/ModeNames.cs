@@ -8,4 +8,7 @@ public static class ModeNames
 
     /// <summary>No new reservations; waiting for running jobs to finish.</summary>
     public const string Draining = "draining";
+
+    /// <summary>No new reservations until resumed; running jobs go on, and the manager stays.</summary>
+    public const string Paused = "paused";
 }

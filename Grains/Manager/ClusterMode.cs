@@ -4,7 +4,7 @@ using JobQueue.Grains.Storage;
 namespace JobQueue.Grains.Manager;
 
 /// <summary>
-/// The cluster's mode (started, draining, shutdown asked for) kept in the store, not in any one grain: every manager
+/// The cluster's mode (started, paused, draining, shutdown asked for) kept in the store, not in any one grain: every manager
 /// reads it at start and once a second, applies it to its <see cref="ModeView"/> and acknowledges each new version, so
 /// a change returns once every live manager applies it, and no manager's death hides it from the others.
 /// </summary>
@@ -27,15 +27,16 @@ public sealed class ClusterMode(IJobStore store, ModeView view, ILocalSiloDetail
     }
 
     /// <summary>
-    /// Once this manager is active: if it is the cluster's only one, the cluster starts afresh (started); otherwise it
-    /// joins whatever the others are doing, a drain or a shutdown included.
+    /// Once this manager is active: if it is the cluster's only one, the cluster starts afresh (started, or still paused);
+    /// otherwise it joins whatever the others are doing, a drain or a shutdown included.
     /// </summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var managers = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
         if (managers.Count <= 1)
         {
-            await ChangeAsync(_ => new ManagerMode(ModeNames.Started, false), cancellationToken).ConfigureAwait(false);
+            // A pause outlives a restart (someone is fixing something); a drain or a shutdown was of the last run.
+            await ChangeAsync(m => new ManagerMode(m.Mode == ModeNames.Paused ? ModeNames.Paused : ModeNames.Started, false), cancellationToken).ConfigureAwait(false);
         }
         else
         {

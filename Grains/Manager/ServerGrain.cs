@@ -51,6 +51,14 @@ public sealed class ServerGrain(
     }
 
     /// <inheritdoc />
+    public async Task<string> Pause() =>
+        (await clusterMode.ChangeAsync(m => m.Mode == ModeNames.Started ? m with { Mode = ModeNames.Paused } : m, CancellationToken.None).ConfigureAwait(true)).Mode;
+
+    /// <inheritdoc />
+    public async Task<string> Resume() =>
+        (await clusterMode.ChangeAsync(m => m.Mode == ModeNames.Paused ? m with { Mode = ModeNames.Started } : m, CancellationToken.None).ConfigureAwait(true)).Mode;
+
+    /// <inheritdoc />
     public Task<string?> Backup() => silo.BackupNowAsync(CancellationToken.None);
 
     /// <inheritdoc />

@@ -47,7 +47,7 @@ internal sealed class Waiters : IDisposable
             // A caller that gave up must not take a job that nobody would run. While the manager drains, reserving
             // finds nothing, as if the queue were empty (the model's behaviour); runners learn of the drain from the mode.
             cancellationToken.ThrowIfCancellationRequested();
-            if (!_mode.IsDraining && await attempt().ConfigureAwait(true) is { } job)
+            if (_mode.HandsOutJobs && await attempt().ConfigureAwait(true) is { } job)
             {
                 _metrics.ReserveWaited(_time.GetUtcNow() - started, reserved: true);
                 return job;

@@ -145,6 +145,12 @@ public sealed partial class LocalScheduler(
             return;
         }
 
+        if (mode.IsPaused)
+        {
+            // No runners for jobs that would not be handed out; those running go on.
+            return;
+        }
+
         if (Slurm)
         {
             return;

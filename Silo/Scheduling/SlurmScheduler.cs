@@ -92,6 +92,12 @@ public sealed partial class SlurmScheduler(
             return;
         }
 
+        if (mode.IsPaused)
+        {
+            // Nothing new is submitted while no job would be handed out; runners already there wait or go idle.
+            return;
+        }
+
         if (_partitions.Count == 0)
         {
             _partitions = await slurm.PartitionsAsync(cancellationToken).ConfigureAwait(false);

@@ -238,6 +238,20 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(all.Select(j => j.GetProperty("key").GetString()).Order(StringComparer.Ordinal), offline.Json.Select(j => j.GetProperty("key").GetString()).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Manager_pause_and_resume_show_in_manager_status()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+
+        var paused = await _cli.RunAsync("manager", "pause");
+        Assert.True(paused.ExitCode == 0, paused.ToString());
+        Assert.Equal("manager paused", paused.Stdout.Trim());
+        Assert.Equal(ModeNames.Paused, (await _cli.RunAsync("manager", "status", "--json")).Json.Single().GetProperty("serverInfo").GetProperty("mode").GetString());
+
+        Assert.Equal("manager started", (await _cli.RunAsync("manager", "resume")).Stdout.Trim());
+        Assert.Equal(ModeNames.Started, (await _cli.RunAsync("manager", "status", "--json")).Json.Single().GetProperty("serverInfo").GetProperty("mode").GetString());
+    }
+
     private string WriteJobs(string name, params string[] lines)
     {
         var path = Path.Combine(_home.Path, name);
