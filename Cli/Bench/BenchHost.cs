@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JobQueue.Grains.Storage;
 using JobQueue.Silo.Hosting;
 
@@ -34,11 +35,17 @@ internal sealed class BenchHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Stops the manager and starts a new one on the same store; returns when it answers.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the manager (which backs the database up on the way) and starts a new one on the same store; returns when
+    /// it answers, with how long the stop took.
+    /// </summary>
+    public async Task<TimeSpan> RestartAsync(CancellationToken cancellationToken)
     {
+        var stopping = Stopwatch.StartNew();
         await StopManagerAsync().ConfigureAwait(false);
+        var stopped = stopping.Elapsed;
         await StartManagerAsync(Deployments.Production, cancellationToken).ConfigureAwait(false);
+        return stopped;
     }
 
     /// <summary>Proportional memory of this process (manager and client together), in MB.</summary>
