@@ -46,6 +46,7 @@ internal sealed class Waiters : IDisposable
         {
             // A caller that gave up must not take a job that nobody would run. While the manager drains, reserving
             // finds nothing, as if the queue were empty (the model's behaviour); runners learn of the drain from the mode.
+            // While it is paused, the same, until a resume wakes every waiter.
             cancellationToken.ThrowIfCancellationRequested();
             if (_mode.HandsOutJobs && await attempt().ConfigureAwait(true) is { } job)
             {
