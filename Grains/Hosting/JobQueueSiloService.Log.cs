@@ -21,4 +21,16 @@ public sealed partial class JobQueueSiloService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown requested; stopping this manager")]
     private static partial void LogShutdownRequested(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The database {DbFile} is corrupt ({Problem}); stop the manager and start it again: the start restores the backup {Backup}. No backup is taken until then")]
+    private static partial void LogCorruptInUse(ILogger logger, string dbFile, string problem, string backup);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The full check of {DbFile}, made while serving, found nothing wrong")]
+    private static partial void LogDeepCheckPassed(ILogger logger, string dbFile);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The full check of {DbFile} could not run")]
+    private static partial void LogDeepCheckFailed(ILogger logger, Exception exception, string dbFile);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No backup of {DbFile}: it was found corrupt; the next start restores the last good backup")]
+    private static partial void LogBackupSkipped(ILogger logger, string dbFile);
 }

@@ -51,9 +51,21 @@ public sealed partial class JobQueueSiloService(
 
     private async Task OpenStoreAsync(CancellationToken cancellationToken)
     {
-        if (storeOptions.Provider == JobStoreProviders.Sqlite && SqliteDatabaseFile.Prepare(storeOptions) is { } note)
+        var deepCheckLater = false;
+        if (storeOptions.Provider == JobStoreProviders.Sqlite)
         {
-            LogDatabasePrepared(logger, note);
+            deepCheckLater = SqliteDatabaseFile.DeepCheckDeferred(storeOptions);
+            if (SqliteDatabaseFile.Prepare(storeOptions) is { } note)
+            {
+                LogDatabasePrepared(logger, note);
+            }
+        }
+
+        if (deepCheckLater)
+        {
+            // Reading gigabytes before serving would make every restart as slow as the file is big. It needs no waiting
+            // for at stop: it only reads, on a connection of its own.
+            _ = Task.Run(DeepCheck, CancellationToken.None);
         }
 
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -152,8 +164,37 @@ public sealed partial class JobQueueSiloService(
         }
     }
 
+    /// <summary>The full check of a big SQLite database, on a connection of its own while the manager serves.</summary>
+    private void DeepCheck()
+    {
+        var dbFile = storeOptions.DbFile!;
+        try
+        {
+            if (SqliteDatabaseFile.IntegrityProblem(dbFile) is { } problem)
+            {
+                SqliteDatabaseFile.RecordProblem(dbFile, problem);
+                LogCorruptInUse(logger, dbFile, problem, storeOptions.DbFileBackup ?? "(none)");
+            }
+            else
+            {
+                LogDeepCheckPassed(logger, dbFile);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogDeepCheckFailed(logger, ex, dbFile);
+        }
+    }
+
     private async Task TryBackupAsync(CancellationToken cancellationToken)
     {
+        if (storeOptions.Provider == JobStoreProviders.Sqlite && SqliteDatabaseFile.ProblemRecorded(storeOptions.DbFile!))
+        {
+            // Copying a damaged database over the last good backup would leave nothing to restore.
+            LogBackupSkipped(logger, storeOptions.DbFile!);
+            return;
+        }
+
         try
         {
             var writes = writer.WritesCommitted;

@@ -27,6 +27,12 @@ public sealed class JobStoreOptions
     /// <summary>SQLite's synchronous level: FULL (every commit reaches the disk) or NORMAL. Default: FULL.</summary>
     public string Synchronous { get; set; } = "FULL";
 
+    /// <summary>
+    /// The largest SQLite database checked in full (PRAGMA quick_check, which reads the whole file) before the manager
+    /// serves; a larger one gets a quick look at start and the full check in the background. Default: 256 MB.
+    /// </summary>
+    public int FullCheckMaxMb { get; set; } = 256;
+
     /// <summary>The problem with these options, or null if they are usable.</summary>
     public string? Validate()
     {
@@ -41,6 +47,11 @@ public sealed class JobStoreOptions
                 if (Synchronous.ToUpperInvariant() is not ("FULL" or "NORMAL" or "EXTRA"))
                 {
                     return $"Storage:Synchronous is \"{Synchronous}\"; it must be FULL, NORMAL or EXTRA";
+                }
+
+                if (FullCheckMaxMb < 0)
+                {
+                    return $"Storage:FullCheckMaxMb is {FullCheckMaxMb}; it must not be negative";
                 }
 
                 break;

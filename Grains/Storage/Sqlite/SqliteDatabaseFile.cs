@@ -1,3 +1,4 @@
+using JobQueue.Home;
 using Microsoft.Data.Sqlite;
 
 namespace JobQueue.Grains.Storage.Sqlite;
@@ -43,7 +44,11 @@ public static class SqliteDatabaseFile
             return null;
         }
 
-        var problem = IntegrityProblem(dbFile);
+        // A problem that the full check found while the manager last ran; else the full check now, unless the file is
+        // too big to read whole before serving (then a quick look now, and the full check in the background).
+        var marker = ProblemMarker(dbFile);
+        var problem = File.Exists(marker) ? $"found while it was in use: {File.ReadAllText(marker).Trim()}" : IntegrityProblem(dbFile, full: !DeepCheckDeferred(options));
+        File.Delete(marker);
         if (problem is null)
         {
             return null;
@@ -61,14 +66,46 @@ public static class SqliteDatabaseFile
         return $"the database {dbFile} was corrupt ({problem}); moved it to {aside} and restored the backup {backup}";
     }
 
-    /// <summary>Null if the file is a sound SQLite database, else what is wrong with it.</summary>
-    public static string? IntegrityProblem(string file)
+    /// <summary>True when the database is too big for the full check before serving (<see cref="JobStoreOptions.FullCheckMaxMb"/>).</summary>
+    public static bool DeepCheckDeferred(JobStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var file = new FileInfo(Path.GetFullPath(options.DbFile!));
+        return file.Exists && file.Length > (long)options.FullCheckMaxMb * 1024 * 1024;
+    }
+
+    /// <summary>
+    /// Remembers a problem that the full check found while the manager ran: the next start restores the backup, and
+    /// no backup is taken meanwhile (it would copy the damage over the good one).
+    /// </summary>
+    public static void RecordProblem(string dbFile, string problem)
+    {
+        var marker = ProblemMarker(Path.GetFullPath(dbFile));
+        File.WriteAllText(marker, problem);
+        PrivateFiles.RestrictFiles(marker);
+    }
+
+    /// <summary>True when a problem was found and recorded since the manager started.</summary>
+    public static bool ProblemRecorded(string dbFile) => File.Exists(ProblemMarker(Path.GetFullPath(dbFile)));
+
+    /// <summary>
+    /// Null if the file is a sound SQLite database, else what is wrong with it. In full, every page is read (PRAGMA
+    /// quick_check); else only the header and the schema, which catches a file that is not a database or was cut.
+    /// </summary>
+    public static string? IntegrityProblem(string file, bool full = true)
     {
         try
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
             connection.Open();
             using var cmd = connection.CreateCommand();
+            if (!full)
+            {
+                cmd.CommandText = "SELECT count(*) FROM sqlite_master";
+                cmd.ExecuteScalar();
+                return null;
+            }
+
             cmd.CommandText = "PRAGMA quick_check";
             var result = cmd.ExecuteScalar() as string;
             return result == "ok" ? null : result ?? "quick_check returned nothing";
@@ -79,9 +116,11 @@ public static class SqliteDatabaseFile
         }
     }
 
+    private static string ProblemMarker(string dbFile) => dbFile + ".problem";
+
     private static void Delete(string dbFile)
     {
-        foreach (var file in new[] { dbFile, dbFile + "-wal", dbFile + "-shm", dbFile + "-journal" })
+        foreach (var file in new[] { dbFile, dbFile + "-wal", dbFile + "-shm", dbFile + "-journal", ProblemMarker(dbFile) })
         {
             File.Delete(file);
         }
