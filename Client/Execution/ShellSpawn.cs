@@ -32,15 +32,17 @@ internal static partial class ShellSpawn
         var signals = Marshal.AllocHGlobal(OpaqueSize);
         var argv = Strings(arguments);
         var envp = Strings([.. environment]);
-        var spawned = false;
+        var (spawned, actionsMade, attributesMade) = (false, false, false);
         try
         {
             Check(FileActionsInit(actions));
+            actionsMade = true;
             Check(AddOpen(actions, 0, "/dev/null", ORdonly, 0));
             Check(AddDup2(actions, output.Write, 1));
             Check(AddDup2(actions, errors.Write, 2));
             Check(AddChdir(actions, cwd));
             Check(AttrInit(attributes));
+            attributesMade = true;
             Check(AttrSetFlags(attributes, SetSid | SetSigDef | SetSigMask));
             Check(SigEmptySet(signals) == 0 ? 0 : Marshal.GetLastPInvokeError());
             Check(AttrSetSigMask(attributes, signals));
@@ -57,8 +59,17 @@ internal static partial class ShellSpawn
         }
         finally
         {
-            _ = FileActionsDestroy(actions);
-            _ = AttrDestroy(attributes);
+            // Destroying what was never made would free whatever the memory held.
+            if (actionsMade)
+            {
+                _ = FileActionsDestroy(actions);
+            }
+
+            if (attributesMade)
+            {
+                _ = AttrDestroy(attributes);
+            }
+
             Marshal.FreeHGlobal(actions);
             Marshal.FreeHGlobal(attributes);
             Marshal.FreeHGlobal(signals);
