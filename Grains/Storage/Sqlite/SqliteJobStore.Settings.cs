@@ -13,43 +13,27 @@ public sealed partial class SqliteJobStore
 
     // Runs an insert of a setting on the writer connection, then reads the setting back.
     private Task<string> WithSettingAsync(string sql, string name, string value, CancellationToken cancellationToken) =>
-        _writerThread.RunAsync(() => WithSettingNowAsync(sql, name, value, cancellationToken));
-
-    private async Task<string> WithSettingNowAsync(string sql, string name, string value, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var insert = SqliteEffects.Command(writer, sql, "name", "value");
-            insert.Parameters["@name"].Value = name;
-            insert.Parameters["@value"].Value = value;
-            insert.ExecuteNonQuery();
-            using var select = SqliteEffects.Command(writer, "SELECT value FROM jq_meta WHERE name = @name", "name");
-            select.Parameters["@name"].Value = name;
-            return (string)select.ExecuteScalar()!;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+        OnWriterAsync(
+            writer =>
+            {
+                using var insert = SqliteEffects.Command(writer, sql, "name", "value");
+                insert.Parameters["@name"].Value = name;
+                insert.Parameters["@value"].Value = value;
+                insert.ExecuteNonQuery();
+                using var select = SqliteEffects.Command(writer, "SELECT value FROM jq_meta WHERE name = @name", "name");
+                select.Parameters["@name"].Value = name;
+                return (string)select.ExecuteScalar()!;
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public override Task<int> PruneQueuesAsync(CancellationToken cancellationToken) =>
-        _writerThread.RunAsync(async () =>
-        {
-            var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+        OnWriterAsync(
+            writer =>
             {
                 // One writer: no change can commit between the check and the delete.
                 using var prune = SqliteEffects.Command(writer, PruneQueuesSql);
                 return prune.ExecuteNonQuery();
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-        });
+            },
+            cancellationToken);
 }

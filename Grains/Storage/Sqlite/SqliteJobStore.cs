@@ -119,37 +119,44 @@ public sealed partial class SqliteJobStore : SqlJobStore
     public override Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return _writerThread.RunAsync(() => WriteNowAsync(batch, cancellationToken));
-    }
-
-    private async Task<IReadOnlyList<WriteOutcome>> WriteNowAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = writer.BeginTransaction(deferred: false);
-            var effects = new BatchEffects();
-            var outcomes = new List<WriteOutcome>(batch.Count);
-            foreach (var write in batch)
+        return OnWriterAsync<IReadOnlyList<WriteOutcome>>(
+            writer =>
             {
-                outcomes.Add(write switch
+                using var transaction = writer.BeginTransaction(deferred: false);
+                var effects = new BatchEffects();
+                var outcomes = new List<WriteOutcome>(batch.Count);
+                foreach (var write in batch)
                 {
-                    InsertJobs insert => Insert(transaction, insert, effects),
-                    JobChange change => Change(transaction, change, effects),
-                    _ => throw new ArgumentException($"unknown write {write.GetType().Name}", nameof(batch)),
-                });
-            }
+                    outcomes.Add(write switch
+                    {
+                        InsertJobs insert => Insert(transaction, insert, effects),
+                        JobChange change => Change(transaction, change, effects),
+                        _ => throw new ArgumentException($"unknown write {write.GetType().Name}", nameof(batch)),
+                    });
+                }
 
-            _effects!.Apply(transaction, effects);
-            transaction.Commit();
-            return outcomes;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+                _effects!.Apply(transaction, effects);
+                transaction.Commit();
+                return outcomes;
+            },
+            cancellationToken);
     }
+
+    /// <summary>Runs <paramref name="work"/> with the writer connection, on the writer's thread and under the write lock.</summary>
+    private Task<T> OnWriterAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
+        _writerThread.RunAsync(async () =>
+        {
+            var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return work(writer);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        });
 
     /// <summary>Copies the live database to <paramref name="path"/> with SQLite's online backup.</summary>
     public Task BackupAsync(string path, CancellationToken cancellationToken) =>
