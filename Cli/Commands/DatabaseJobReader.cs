@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using JobQueue.Grains.Jobs;
 using JobQueue.Grains.Queries;
 using JobQueue.Grains.Storage.Sqlite;
@@ -31,21 +30,8 @@ public sealed class DatabaseJobReader : IJobReader
         _queries.Find(new JobQuery { RepGroup = repGroup, Limit = limit, State = state, GetStd = getStd, GetEnv = getEnv }).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd, bool getEnv, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? after = null;
-        do
-        {
-            var page = await _queries.List(filter, after, JobQueueDefaults.MaxPageSize, getStd, getEnv).WaitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var job in page.Jobs)
-            {
-                yield return job;
-            }
-
-            after = page.Next;
-        }
-        while (after is not null);
-    }
+    public IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd, bool getEnv, CancellationToken cancellationToken) =>
+        JobPage.ReadAllAsync((after, ct) => _queries.List(filter, after, JobQueueDefaults.MaxPageSize, getStd, getEnv).WaitAsync(ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup, CancellationToken cancellationToken) =>

@@ -40,21 +40,8 @@ public sealed partial class JobQueueClient
     }
 
     /// <summary>Every job <paramref name="filter"/> selects, fetched a page at a time as the caller reads on.</summary>
-    public async IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd = false, bool getEnv = false, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        string? after = null;
-        do
-        {
-            var page = await ListAsync(filter, after, JobQueueDefaults.MaxPageSize, getStd, getEnv, cancellationToken).ConfigureAwait(false);
-            foreach (var job in page.Jobs)
-            {
-                yield return job;
-            }
-
-            after = page.Next;
-        }
-        while (after is not null);
-    }
+    public IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd = false, bool getEnv = false, CancellationToken cancellationToken = default) =>
+        JobPage.ReadAllAsync((after, ct) => ListAsync(filter, after, JobQueueDefaults.MaxPageSize, getStd, getEnv, ct), cancellationToken);
 
     /// <summary>A rep group's jobs by state, exit code and fail reason, with means, deviations and histograms of their runs.</summary>
     public Task<IReadOnlyList<JobGroupStats>> GetGroupStatsAsync(string repGroup, CancellationToken cancellationToken = default)
