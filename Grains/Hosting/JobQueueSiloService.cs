@@ -54,11 +54,13 @@ public sealed partial class JobQueueSiloService(
         var deepCheckLater = false;
         if (storeOptions.Provider == JobStoreProviders.Sqlite)
         {
-            deepCheckLater = SqliteDatabaseFile.DeepCheckDeferred(storeOptions);
             if (SqliteDatabaseFile.Prepare(storeOptions) is { } note)
             {
                 LogDatabasePrepared(logger, note);
             }
+
+            // Of the file that opens: after a restore, the backup's size decides.
+            deepCheckLater = SqliteDatabaseFile.DeepCheckDeferred(storeOptions);
         }
 
         if (deepCheckLater)
