@@ -108,8 +108,12 @@ public sealed class ReserveTests(QueueClusterFixture fixture) : IClassFixture<Qu
             }
         }).ToList();
         await Eventually.True(() => reserved.Count == 50, what: "all jobs reserved");
-        fixture.Time.Advance(TimeSpan.FromSeconds(2));
-        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        // A worker may call again only after a single move of the clock, so keep it moving until every worker has
+        // seen its one-second wait run out on an empty queue.
+        var all = Task.WhenAll(workers);
+        await Eventually.Ticking(fixture.Time, () => Task.FromResult(all.IsCompleted), TimeSpan.FromSeconds(20), "every worker to find the queue empty");
+        await all;
 
         Assert.Equal(50, reserved.Count);
         Assert.Equal(50, reserved.Distinct().Count());
