@@ -58,6 +58,12 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>Stores <paramref name="value"/> as the setting <paramref name="name"/>, committed before it returns.</summary>
     Task SetSettingAsync(string name, string value, CancellationToken cancellationToken);
 
+    /// <summary>Sets the limit of a limit group (null: no limit), committed before it returns. Its held slots are kept.</summary>
+    Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken);
+
+    /// <summary>The limit groups that have a limit or hold slots, by name.</summary>
+    Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken);
+
     /// <summary>Read-only queries for status reporting.</summary>
     IJobMonitor Monitor { get; }
 }

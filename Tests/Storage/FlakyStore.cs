@@ -39,6 +39,10 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
 
     public Task<IReadOnlyList<string>> GetQueuesAsync(CancellationToken cancellationToken) => inner.GetQueuesAsync(cancellationToken);
 
+    public Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken) => inner.SetLimitAsync(name, limit, cancellationToken);
+
+    public Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken) => inner.GetLimitsAsync(cancellationToken);
+
     public Task<ReqGroupHistory> GetReqGroupHistoryAsync(string reqGroup, CancellationToken cancellationToken) => inner.GetReqGroupHistoryAsync(reqGroup, cancellationToken);
 
     public Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken) => inner.GetOrAddSettingAsync(name, value, cancellationToken);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace JobQueue.Tests.Storage;
 
 /// <summary>The behaviour every job store must have; run against SQLite and PostgreSQL.</summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private const int RamKind = 0, TimeKind = 1;
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);

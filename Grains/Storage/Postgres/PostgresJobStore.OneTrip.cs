@@ -6,7 +6,8 @@ namespace JobQueue.Grains.Storage.Postgres;
 /// A batch of job changes in one round trip: the fence, the changes and their effects go as one Npgsql batch, which
 /// PostgreSQL runs as one implicit transaction (no BEGIN or COMMIT of their own). Each change states that it changed
 /// exactly one row; a version conflict therefore rolls the whole batch back, and it is replayed the slow way, which
-/// tells that one grain. Conflicts happen only around a split activation, so the slow way is rare.
+/// tells that one grain. Conflicts happen only around a split activation, so the slow way is rare; so is a lease that
+/// does not fit its limit group, since a queue stops reserving from a group it found full.
 /// </summary>
 public sealed partial class PostgresJobStore
 {
@@ -29,6 +30,11 @@ public sealed partial class PostgresJobStore
             batch.BatchCommands.Add(fence);
         }
 
+        if (MoveSlotsStatement(changes) is { } slots)
+        {
+            batch.BatchCommands.Add(slots);
+        }
+
         foreach (var change in changes)
         {
             batch.BatchCommands.Add(ChangeStatement(change, expectOne: true));
@@ -40,7 +46,7 @@ public sealed partial class PostgresJobStore
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == ConflictState)
+        catch (PostgresException ex) when (ex.SqlState is ConflictState or LimitFullState)
         {
             return null;
         }

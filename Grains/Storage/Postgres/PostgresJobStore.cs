@@ -257,6 +257,11 @@ public sealed partial class PostgresJobStore : SqlJobStore
 
     private static async Task<WriteOutcome[]> ChangeAsync(NpgsqlConnection connection, List<JobChange> changes, BatchEffects effects, CancellationToken cancellationToken)
     {
+        if (changes.Any(c => LimitSlots.Taken(c).Count > 0 || LimitSlots.Given(c).Count > 0))
+        {
+            return await ChangeWithSlotsAsync(connection, changes, effects, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var batch = new NpgsqlBatch(connection);
         foreach (var change in changes)
         {

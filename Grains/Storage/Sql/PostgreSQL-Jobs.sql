@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS jq_counts (
 
 CREATE TABLE IF NOT EXISTS jq_queues (name TEXT PRIMARY KEY);
 
+-- Limit groups: the limit (-1: none) and the slots held, i.e. the group's jobs that are reserved or running. A slot is
+-- taken in the commit that leases a job and given back in the commit that ends its lease.
+CREATE TABLE IF NOT EXISTS jq_limits (name TEXT PRIMARY KEY, lim BIGINT NOT NULL, used BIGINT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS jq_req_hist (
     req_group TEXT NOT NULL,
     kind BIGINT NOT NULL,
@@ -102,6 +106,36 @@ CREATE OR REPLACE FUNCTION jq_expect_one(n BIGINT) RETURNS VOID AS $$
 BEGIN
     IF n <> 1 THEN
         RAISE EXCEPTION 'a job changed concurrently' USING ERRCODE = 'JQ409';
+    END IF;
+END
+$$ LANGUAGE plpgsql;
+
+-- Takes one slot of each of p_names, all or none, for one job being leased: returns the name of a full group (taking
+-- nothing), or NULL once taken. Rows are locked in name order, so managers taking slots at once cannot deadlock.
+CREATE OR REPLACE FUNCTION jq_take_slots(p_names TEXT[]) RETURNS TEXT AS $$
+DECLARE
+    full_group TEXT;
+BEGIN
+    INSERT INTO jq_limits (name, lim, used) SELECT n, -1, 0 FROM unnest(p_names) AS n ORDER BY n ON CONFLICT (name) DO NOTHING;
+    PERFORM 1 FROM jq_limits WHERE name = ANY(p_names) ORDER BY name FOR UPDATE;
+    SELECT name INTO full_group FROM jq_limits WHERE name = ANY(p_names) AND lim >= 0 AND used >= lim ORDER BY name LIMIT 1;
+    IF full_group IS NULL THEN
+        UPDATE jq_limits SET used = used + 1 WHERE name = ANY(p_names);
+    END IF;
+    RETURN full_group;
+END
+$$ LANGUAGE plpgsql;
+
+-- Moves a batch's slots at once (p_deltas: + taken, - given back). A group that gained slots and ends above its
+-- limit fails the batch (JQ429); the store then replays it change by change, which refuses just the lease that did not fit.
+CREATE OR REPLACE FUNCTION jq_move_slots(p_names TEXT[], p_deltas BIGINT[]) RETURNS VOID AS $$
+BEGIN
+    INSERT INTO jq_limits (name, lim, used) SELECT n, -1, 0 FROM unnest(p_names) AS n ORDER BY n ON CONFLICT (name) DO NOTHING;
+    PERFORM 1 FROM jq_limits WHERE name = ANY(p_names) ORDER BY name FOR UPDATE;
+    UPDATE jq_limits AS l SET used = GREATEST(l.used + d.delta, 0) FROM unnest(p_names, p_deltas) AS d(name, delta) WHERE l.name = d.name;
+    IF EXISTS (SELECT 1 FROM jq_limits AS l JOIN unnest(p_names, p_deltas) AS d(name, delta) ON l.name = d.name
+               WHERE d.delta > 0 AND l.lim >= 0 AND l.used > l.lim) THEN
+        RAISE EXCEPTION 'a limit group is full' USING ERRCODE = 'JQ429';
     END IF;
 END
 $$ LANGUAGE plpgsql;

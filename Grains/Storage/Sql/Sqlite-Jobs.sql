@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS jq_counts (
 
 CREATE TABLE IF NOT EXISTS jq_queues (name TEXT PRIMARY KEY) WITHOUT ROWID;
 
+-- Limit groups: the limit (-1: none) and the slots held, i.e. the group's jobs that are reserved or running. A slot is
+-- taken in the commit that leases a job and given back in the commit that ends its lease.
+CREATE TABLE IF NOT EXISTS jq_limits (name TEXT PRIMARY KEY, lim INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS jq_req_hist (
     req_group TEXT NOT NULL,
     kind INTEGER NOT NULL,

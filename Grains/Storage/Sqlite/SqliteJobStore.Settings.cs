@@ -27,6 +27,18 @@ public sealed partial class SqliteJobStore
             cancellationToken);
 
     /// <inheritdoc />
+    public override Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken) =>
+        OnWriterAsync(
+            writer =>
+            {
+                using var set = SqliteEffects.Command(writer, SetLimitSql, "name", "lim");
+                set.Parameters["@name"].Value = name;
+                set.Parameters["@lim"].Value = (long)(limit ?? -1);
+                return set.ExecuteNonQuery();
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public override Task<int> PruneQueuesAsync(CancellationToken cancellationToken) =>
         OnWriterAsync(
             writer =>

@@ -24,6 +24,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
     private SqliteCommand? _deleteJob;
     private SqliteCommand? _insertHistory;
     private SqliteEffects? _effects;
+    private SqliteLimitSlots? _limits;
     private SqliteCommand? _insertEnv;
 
     /// <summary>Creates a store on the file <paramref name="dbFile"/>.</summary>
@@ -201,6 +202,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
             }
 
             _effects?.Dispose();
+            _limits?.Dispose();
 
             if (_writer is not null)
             {
@@ -285,6 +287,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
             [.. JobRows.UpdateColumns, "stdout", "stderr", "key", "expected_seq", "expected"]);
         _deleteJob = SqliteEffects.Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND seq = @expected_seq AND version = @expected", "key", "expected_seq", "expected");
         _effects = new SqliteEffects(writer);
+        _limits = new SqliteLimitSlots(writer);
         _insertEnv = SqliteEffects.Command(writer, "INSERT INTO jq_envs (env_key, data) VALUES (@key, @data) ON CONFLICT (env_key) DO NOTHING", "key", "data");
     }
 
@@ -319,6 +322,12 @@ public sealed partial class SqliteJobStore : SqlJobStore
     {
         var key = change.Before.Key;
         var expected = change.Before.Version;
+        var taken = LimitSlots.Taken(change);
+        if (taken.Count > 0 && _limits!.FullGroup(transaction, taken) is { } full)
+        {
+            return new LimitFull(full);
+        }
+
         int rows;
         switch (change.Kind)
         {
@@ -357,6 +366,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
         }
 
         effects.Changed(change);
+        _limits!.Move(transaction, taken, LimitSlots.Given(change));
         return Committed.Instance;
     }
 }
