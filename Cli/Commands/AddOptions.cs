@@ -15,6 +15,7 @@ public sealed class AddOptions
     private readonly Option<int> _priority = new("--priority", "-p") { Description = "0-255; higher runs first", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _retries = new("--retries", "-r") { Description = "Times a failing command is retried before it is buried", DefaultValueFactory = _ => JobQueueDefaults.Retries };
     private readonly Option<string[]> _env = new("--env", "-e") { Description = "KEY=value added to the commands' environment (repeatable)", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string?> _limitGroups = new("--limit-grps", "-l") { Description = "Limit groups of the commands, comma-separated; \"name:N\" also sets that group's limit" };
     private readonly Option<bool> _rerun = new("--rerun") { Description = "Run commands again that already completed (by default they count as existed)" };
 
     /// <summary>True if completed commands should run again.</summary>
@@ -24,7 +25,7 @@ public sealed class AddOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { _cwd, _repGroup, _reqGroup, _memory, _time, _cpus, _override, _priority, _retries, _env, _rerun })
+        foreach (var option in new Option[] { _cwd, _repGroup, _reqGroup, _memory, _time, _cpus, _override, _priority, _retries, _env, _limitGroups, _rerun })
         {
             command.Options.Add(option);
         }
@@ -55,6 +56,7 @@ public sealed class AddOptions
             Priority = parse.GetValue(_priority),
             Retries = parse.GetValue(_retries),
             EnvOverrides = env,
+            LimitGroups = parse.GetValue(_limitGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
         };
     }
 }

@@ -32,4 +32,7 @@ public sealed record JobDefaults
 
     /// <summary>Variables added to (or replacing in) the adding shell's environment.</summary>
     public IReadOnlyList<string> EnvOverrides { get; init; } = [];
+
+    /// <summary>Limit groups ("name" or "name:N"); null: none.</summary>
+    public IReadOnlyList<string>? LimitGroups { get; init; }
 }

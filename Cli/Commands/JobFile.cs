@@ -45,6 +45,7 @@ public static class JobFile
                 Priority = defaults.Priority,
                 Retries = defaults.Retries,
                 Env = env,
+                LimitGroups = defaults.LimitGroups,
             };
             jobs.Add(options.Length == 0 ? spec : JobOptions.Apply(spec, options, number, defaults.Cwd));
             lines.Add(number);

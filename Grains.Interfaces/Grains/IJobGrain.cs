@@ -8,10 +8,13 @@ namespace JobQueue.Grains;
 [Alias("JobQueue.Grains.IJobGrain")]
 public interface IJobGrain : IGrainWithStringKey
 {
-    /// <summary>Leases the job if it is ready in <paramref name="queue"/>; null if it is not.</summary>
+    /// <summary>
+    /// Leases the job if it is ready in <paramref name="queue"/> and each of its limit groups has a free slot, which the
+    /// lease takes in the same commit. The attempt names a full group, or holds no job if the job is not ready there.
+    /// </summary>
     /// <remarks>Called by the queue grain, which picks the job and mints the lease token.</remarks>
     [Alias("Reserve")]
-    Task<Job?> Reserve(string queue, string reservedBy);
+    Task<ReserveAttempt> Reserve(string queue, string reservedBy);
 
     /// <summary>Extends the lease by the time-to-release; tells the holder if a kill was asked for.</summary>
     [Alias("Touch"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]

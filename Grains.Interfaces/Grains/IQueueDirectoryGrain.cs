@@ -11,4 +11,12 @@ public interface IQueueDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Tells the directory that a queue has <paramref name="count"/> ready jobs nobody waited for: it wakes at most that many waiters.</summary>
     [Alias("JobsAvailable"), Orleans.Concurrency.OneWay]
     Task JobsAvailable(string queue, int count);
+
+    /// <summary>Tells the directory that <paramref name="queue"/> holds its jobs back because one of its limit groups is full.</summary>
+    [Alias("QueueHeldBack"), Orleans.Concurrency.OneWay]
+    Task QueueHeldBack(string queue);
+
+    /// <summary>Tells the directory that slots of these limit groups were given back (a name once per slot): it wakes the queues held back by them.</summary>
+    [Alias("LimitSlotsFreed"), Orleans.Concurrency.OneWay]
+    Task LimitSlotsFreed(string[] groups);
 }

@@ -23,7 +23,11 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("JobsReady")]
     Task JobsReady(IReadOnlyList<ReadyEntry> entries);
 
-    /// <summary>The best ready job, without reserving it; null if none.</summary>
+    /// <summary>Tells the queue that <paramref name="count"/> slots of its limit groups were given back: it stops holding back and wakes as many waiters.</summary>
+    [Alias("LimitSlotsFreed"), Orleans.Concurrency.OneWay]
+    Task LimitSlotsFreed(int count);
+
+    /// <summary>The best ready job that could be reserved now, without reserving it; null if none (or its limit groups are full).</summary>
     [Alias("Peek")]
     Task<ReadyEntry?> Peek(CancellationToken cancellationToken = default);
 }

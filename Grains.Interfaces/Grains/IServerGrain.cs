@@ -24,6 +24,14 @@ public interface IServerGrain : IGrainWithIntegerKey
     [Alias("Resume")]
     Task<string> Resume();
 
+    /// <summary>Sets the limit of limit group <paramref name="name"/>: at most that many of its jobs reserved or running at once (null: no limit).</summary>
+    [Alias("SetLimit")]
+    Task SetLimit(string name, int? limit);
+
+    /// <summary>The limit groups that have a limit or jobs holding slots.</summary>
+    [Alias("GetLimits")]
+    Task<IReadOnlyList<LimitGroupInfo>> GetLimits();
+
     /// <summary>Backs the SQLite database up now (online backup); returns the backup's path, or null for PostgreSQL (use pg_dump).</summary>
     [Alias("Backup")]
     Task<string?> Backup();

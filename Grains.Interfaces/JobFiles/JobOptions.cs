@@ -4,7 +4,7 @@ namespace JobQueue;
 
 /// <summary>
 /// The options a job file line carries after a tab, and the REST API takes per job: a JSON object of
-/// {"rep_grp","req_grp","memory","time","cpus","override","priority","retries","cwd","env"}.
+/// {"rep_grp","req_grp","memory","time","cpus","override","priority","retries","cwd","env","limit_grps"}.
 /// </summary>
 public static class JobOptions
 {
@@ -69,8 +69,9 @@ public static class JobOptions
                 "priority" => spec with { Priority = Whole(value, option.Name, line) },
                 "retries" => spec with { Retries = Whole(value, option.Name, line) },
                 "cwd" => spec with { Cwd = Path.GetFullPath(Text(value, option.Name, line), baseCwd) },
-                "env" => spec with { Env = MergeEnvironment(spec.Env ?? [], Strings(value, option.Name, line)) },
-                _ => throw new JobFileException(line, $"unknown option \"{option.Name}\" (known: rep_grp, req_grp, memory, time, cpus, override, priority, retries, cwd, env)"),
+                "env" => spec with { Env = MergeEnvironment(spec.Env ?? [], Strings(value, option.Name, line, "\"KEY=value\" strings")) },
+                "limit_grps" => spec with { LimitGroups = Strings(value, option.Name, line, "group names (\"name\" or \"name:limit\")") },
+                _ => throw new JobFileException(line, $"unknown option \"{option.Name}\" (known: rep_grp, req_grp, memory, time, cpus, override, priority, retries, cwd, env, limit_grps)"),
             };
         }
 
@@ -83,10 +84,10 @@ public static class JobOptions
     private static int Whole(JsonElement value, string name, int line) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : throw new JobFileException(line, $"{name} must be a whole number");
 
-    private static string[] Strings(JsonElement value, string name, int line) =>
+    private static string[] Strings(JsonElement value, string name, int line, string what) =>
         value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
             ? [.. value.EnumerateArray().Select(e => e.GetString()!)]
-            : throw new JobFileException(line, $"{name} must be an array of \"KEY=value\" strings");
+            : throw new JobFileException(line, $"{name} must be an array of {what}");
 
     private static T Parse<T>(Func<T> parse, string name, int line)
     {

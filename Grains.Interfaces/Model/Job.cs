@@ -115,4 +115,7 @@ public sealed record Job
 
     /// <summary>True when the job's stored environment could not be read: it must not run under another environment.</summary>
     [Id(35)] public bool EnvUnavailable { get; init; }
+
+    /// <summary>The limit groups the job is in (names only); empty when none.</summary>
+    [Id(36)] public IReadOnlyList<string> LimitGroups { get; init; } = [];
 }

@@ -81,6 +81,9 @@ public sealed record JobJson
     /// <summary>The scheduler group.</summary>
     public required string Queue { get; init; }
 
+    /// <summary>The limit groups the job is in.</summary>
+    public IReadOnlyList<string> LimitGroups { get; init; } = [];
+
     /// <summary>With a limit: similar jobs left out after this one.</summary>
     public int Similar { get; init; }
 
@@ -128,6 +131,7 @@ public sealed record JobJson
             Host = job.Host,
             Pid = job.Pid,
             Queue = job.Queue,
+            LimitGroups = job.LimitGroups,
             Similar = job.Similar,
             Stdout = withStd ? job.StdOut ?? "" : null,
             Stderr = withStd ? job.StdErr ?? "" : null,

@@ -37,6 +37,9 @@ public sealed record JobSpec
     /// <summary>The environment ("KEY=value") to run under; null captures the adding client's environment.</summary>
     [Id(10)] public IReadOnlyList<string>? Env { get; init; }
 
+    /// <summary>The limit groups the job is in ("irods", or "irods:10" to set that group's limit while adding); null or empty: none.</summary>
+    [Id(11)] public IReadOnlyList<string>? LimitGroups { get; init; }
+
     /// <summary>The key of this job: a hash of its cwd and cmd.</summary>
     public string Key => JobKey.For(Cwd, Cmd);
 }

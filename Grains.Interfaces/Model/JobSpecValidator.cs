@@ -120,6 +120,14 @@ public static class JobSpecValidator
             Problem(nameof(JobSpec.Retries), $"is {job.Retries}; it must be between 0 and 255");
         }
 
+        for (var g = 0; g < (job.LimitGroups?.Count ?? 0); g++)
+        {
+            if (global::JobQueue.LimitGroups.Parse(job.LimitGroups![g]).Problem is { } problem)
+            {
+                Problem($"LimitGroups[{g}]", problem);
+            }
+        }
+
         if (job.Env is { } env)
         {
             for (var e = 0; e < env.Count; e++)

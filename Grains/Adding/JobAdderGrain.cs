@@ -73,12 +73,20 @@ public sealed partial class JobAdderGrain(
                 Priority = spec.Priority,
                 Retries = spec.Retries,
                 EnvKey = batch.EnvKeys[i],
-                Queue = "",
+                // Only the limit groups: the requirements part follows from learning, below.
+                Queue = SchedulerGroup.LimitSuffix(LimitGroups.Names(spec.LimitGroups)),
                 State = JobState.Ready,
                 UntilBuried = spec.Retries + 1,
                 AddedAt = now,
             };
             records.Add(Requirements.Apply(record, recommendation));
+        }
+
+        // Limits set while adding ("irods:10") hold before the jobs exist; the last one given for a group wins.
+        var limits = batch.Jobs.SelectMany(j => j.LimitGroups ?? []).Select(LimitGroups.Parse).Where(l => l.Limit is not null);
+        foreach (var (name, limit) in limits.GroupBy(l => l.Name, StringComparer.Ordinal).Select(g => (g.Key, g.Last().Limit)))
+        {
+            await Limits.LimitSetter.SetAsync(store, GrainFactory, name, limit).ConfigureAwait(true);
         }
 
         var envs = batch.Envs.Where(e => batch.EnvKeys.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);

@@ -25,33 +25,39 @@ public sealed partial class JobGrain(
     private string Key => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<Job?> Reserve(string queue, string reservedBy)
+    public async Task<ReserveAttempt> Reserve(string queue, string reservedBy)
     {
         // A cached row may be stale after a duplicate activation was resolved: decline only what the store declines.
         var row = await LoadFreshAsync(r => r.State == JobState.Ready && r.Queue == queue).ConfigureAwait(true);
         if (row is null || row.State != JobState.Ready || row.Queue != queue)
         {
-            return null;
+            return ReserveAttempt.NotReady;
         }
 
         var now = time.GetUtcNow();
         var after = row with { State = JobState.Reserved, ReservedBy = reservedBy, DueAt = now + _options.TimeToRelease, KillRequested = false };
         try
         {
-            await CommitAsync("Reserve", after).ConfigureAwait(true);
+            if (await TryCommitAsync("Reserve", after).ConfigureAwait(true) is LimitFull full)
+            {
+                return new ReserveAttempt { FullLimitGroup = full.Group };
+            }
         }
         catch (JobQueueException ex) when (ex.Kind == JobQueueErrorKind.BadJob)
         {
             // Someone else changed it meanwhile: not this caller's job; the queue hands out the next one.
-            return null;
+            return ReserveAttempt.NotReady;
         }
 
         var env = await environments.GetAsync(after.EnvKey).ConfigureAwait(true);
-        return after.ToJob(now, getStd: false, env) with
+        return new ReserveAttempt
         {
-            LeaseToken = Leases.TokenOf(reservedBy),
-            Lease = _options.TimeToRelease,
-            EnvUnavailable = env is null,
+            Job = after.ToJob(now, getStd: false, env) with
+            {
+                LeaseToken = Leases.TokenOf(reservedBy),
+                Lease = _options.TimeToRelease,
+                EnvUnavailable = env is null,
+            },
         };
     }
 
@@ -308,6 +314,16 @@ public sealed partial class JobGrain(
 
     private async Task CommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false)
     {
+        if (await TryCommitAsync(operation, after, kind, outputChanged).ConfigureAwait(true) is LimitFull full)
+        {
+            // Only a lease takes a slot, and only Reserve leases.
+            throw Error(JobQueueErrorKind.Internal, operation, $"limit group {full.Group} refused a change that takes no slot");
+        }
+    }
+
+    /// <summary>Commits a change: Committed, or LimitFull when it would lease the job without a slot (nothing written).</summary>
+    private async Task<WriteOutcome> TryCommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false)
+    {
         var before = _row ?? throw Error(JobQueueErrorKind.MissingJob, operation, null);
         var next = after with { Version = before.Version + 1 };
         WriteOutcome outcome;
@@ -321,6 +337,12 @@ public sealed partial class JobGrain(
             throw;
         }
 
+        if (outcome is LimitFull)
+        {
+            // Nothing was written: the row in memory is still the stored one.
+            return outcome;
+        }
+
         if (outcome is VersionConflict)
         {
             // Someone else changed the row (only possible around a split activation): trust the store, not memory.
@@ -329,6 +351,14 @@ public sealed partial class JobGrain(
         }
 
         _row = kind == JobChangeKind.Update ? next : null;
+        if (LimitSlots.Given(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged)) is { Count: > 0 } freed)
+        {
+            // Queues held back by these groups may reserve again.
+            var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);
+            Queue.Announcements.SendAsync(() => directory.LimitSlotsFreed([.. freed])).Ignore();
+        }
+
+        return outcome;
     }
 
     private JobQueueException Error(JobQueueErrorKind kind, string operation, string? detail) => new(kind, operation, Key, detail);

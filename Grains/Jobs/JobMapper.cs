@@ -43,6 +43,7 @@ public static class JobMapper
             ReservedBy = Leases.ClientOf(record.ReservedBy),
             Similar = similar,
             Queue = record.Queue,
+            LimitGroups = SchedulerGroup.LimitGroupsOf(record.Queue),
             AddedAt = record.AddedAt,
             StartedAt = record.StartedAt,
             EndedAt = record.EndedAt,

@@ -31,13 +31,16 @@ public static class Requirements
             runs);
     }
 
-    /// <summary>Applies override and learning to a job's own values, and moves it to the matching scheduler group.</summary>
+    /// <summary>
+    /// Applies override and learning to a job's own values, and moves it to the matching scheduler group. The job's
+    /// limit groups are those of its current <see cref="JobRecord.Queue"/>, and stay.
+    /// </summary>
     public static JobRecord Apply(JobRecord job, Recommendation? recommendation)
     {
         ArgumentNullException.ThrowIfNull(job);
         var ram = Choose(job.UserRamMb, recommendation?.RamMb, job.Override, JobQueueDefaults.RamMb, (a, b) => Math.Max(a, b));
         var time = Choose(job.UserTime, recommendation?.Time, job.Override, JobQueueDefaults.Time, (a, b) => a > b ? a : b);
-        return job with { RamMb = ram, Time = time, Queue = SchedulerGroup.For(ram, time, job.Cores) };
+        return job with { RamMb = ram, Time = time, Queue = SchedulerGroup.For(ram, time, job.Cores, SchedulerGroup.LimitGroupsOf(job.Queue)) };
     }
 
     /// <summary>The memory to reserve after the command used too much: at least peak + 1000 MB, rounded up to 100 MB.</summary>

@@ -59,6 +59,12 @@ public sealed class ServerGrain(
         (await clusterMode.ChangeAsync(m => m.Mode == ModeNames.Paused ? m with { Mode = ModeNames.Started } : m, CancellationToken.None).ConfigureAwait(true)).Mode;
 
     /// <inheritdoc />
+    public Task SetLimit(string name, int? limit) => Limits.LimitSetter.SetAsync(store, GrainFactory, name, limit);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LimitGroupInfo>> GetLimits() => store.GetLimitsAsync(CancellationToken.None);
+
+    /// <inheritdoc />
     public Task<string?> Backup() => silo.BackupNowAsync(CancellationToken.None);
 
     /// <inheritdoc />

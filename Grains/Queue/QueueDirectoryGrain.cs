@@ -17,6 +17,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly Waiters _waiters;
+    private readonly HashSet<string> _heldBack = new(StringComparer.Ordinal);
     private HashSet<string> _queues = new(StringComparer.Ordinal);
     private DateTimeOffset _queuesFetchedAt = DateTimeOffset.MinValue;
 
@@ -57,6 +58,31 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
 
         _waiters.Wake(count);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task QueueHeldBack(string queue)
+    {
+        _heldBack.Add(queue);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task LimitSlotsFreed(string[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var freed = groups.CountBy(g => g, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        foreach (var queue in _heldBack.ToList())
+        {
+            var slots = SchedulerGroup.LimitGroupsOf(queue).Sum(g => freed.GetValueOrDefault(g));
+            if (slots > 0)
+            {
+                _heldBack.Remove(queue);
+                await GrainFactory.GetGrain<IQueueGrain>(queue).LimitSlotsFreed(slots).ConfigureAwait(true);
+            }
+        }
+
+        _waiters.Wake(groups.Length);
     }
 
     /// <summary>Reserves from the queue with the best head, trying the next best while heads turn out stale; null if every queue is empty.</summary>

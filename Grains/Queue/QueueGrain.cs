@@ -23,6 +23,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private Task? _refill;
     private bool _announcedDuringRefill;
     private DateTimeOffset _lastStoreCheck = DateTimeOffset.MinValue;
+    private DateTimeOffset _heldBackUntil = DateTimeOffset.MinValue;
 
     /// <summary>Creates the grain.</summary>
     public QueueGrain(IJobStore store, ModeView mode, Metrics.JobQueueMetrics metrics, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
@@ -79,8 +80,21 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     }
 
     /// <inheritdoc />
+    public Task LimitSlotsFreed(int count)
+    {
+        _heldBackUntil = DateTimeOffset.MinValue;
+        _waiters.Wake(count);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<ReadyEntry?> Peek(CancellationToken cancellationToken = default)
     {
+        if (HeldBack)
+        {
+            return null;
+        }
+
         if (_buffer.Count == 0 && StoreWorthChecking())
         {
             await RefillAsync().ConfigureAwait(true);
@@ -92,6 +106,12 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     internal static TimeSpan Clamp(TimeSpan wait, TimeSpan max) =>
         wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
 
+    /// <summary>
+    /// True while a limit group of this queue (all its jobs share them) was found full: nothing is tried until a slot is
+    /// given back, or a store recheck interval has passed in case that news was lost.
+    /// </summary>
+    private bool HeldBack => _time.GetUtcNow() < _heldBackUntil;
+
     private bool StoreWorthChecking() =>
         _buffer.StoreHasMore || _time.GetUtcNow() - _lastStoreCheck >= _options.StoreRecheckInterval;
 
@@ -100,6 +120,11 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (HeldBack)
+            {
+                return null;
+            }
+
             if (_buffer.Count == 0)
             {
                 if (!StoreWorthChecking())
@@ -122,10 +147,21 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
 
             try
             {
-                var job = await GrainFactory.GetGrain<IJobGrain>(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
-                if (job is not null)
+                var attempt = await GrainFactory.GetGrain<IJobGrain>(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
+                if (attempt.Job is { } job)
                 {
                     return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);
+                }
+
+                if (attempt.FullLimitGroup is not null)
+                {
+                    // Still ready: it goes back in its place, and the queue waits for a slot.
+                    _buffer.Add([entry]);
+                    _heldBackUntil = _time.GetUtcNow() + _options.StoreRecheckInterval;
+                    var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);
+                    var queue = Queue;
+                    Announcements.SendAsync(() => directory.QueueHeldBack(queue)).Ignore();
+                    return null;
                 }
             }
             catch (Exception ex)

@@ -192,6 +192,13 @@ public sealed partial class LocalScheduler(
             waiting.Add((queue, head, ramMb, Math.Max(1, cores)));
         }
 
+        // No more runners for a limited group than it has free slots: the others would only wait.
+        var slots = waiting.Any(w => SchedulerGroup.LimitGroupsOf(w.Queue).Count > 0)
+            ? (await store.GetLimitsAsync(cancellationToken).ConfigureAwait(false))
+                .Where(l => l.Limit is not null)
+                .ToDictionary(l => l.Name, l => Math.Max(0, l.Limit!.Value - l.Running), StringComparer.Ordinal)
+            : [];
+
         // First come, first served: the group whose best job was added earliest gets resources first, and a group
         // that does not fit now holds back the ones behind it rather than being starved by smaller ones.
         foreach (var (queue, _, ramMb, cores) in waiting.OrderBy(w => w.Head.Seq))
@@ -199,6 +206,13 @@ public sealed partial class LocalScheduler(
             var alive = RunnersOf(queue);
             var idle = Math.Max(0, alive - busy.GetValueOrDefault(queue));
             var ready = await store.CountReadyAsync(queue, MaxCores + idle, cancellationToken).ConfigureAwait(false);
+            var limited = SchedulerGroup.LimitGroupsOf(queue).Where(slots.ContainsKey).ToList();
+            if (limited.Count > 0)
+            {
+                ready = Math.Min(ready, limited.Min(g => slots[g]));
+                limited.ForEach(g => slots[g] = Math.Max(0, slots[g] - ready));
+            }
+
             for (var wanted = ready - idle; wanted > 0; wanted--)
             {
                 if (FreeCores() < cores || FreeRamMb() < ramMb)

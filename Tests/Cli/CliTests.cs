@@ -252,6 +252,30 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(ModeNames.Started, (await _cli.RunAsync("manager", "status", "--json")).Json.Single().GetProperty("serverInfo").GetProperty("mode").GetString());
     }
 
+    [Fact]
+    public async Task Limit_groups_are_set_while_adding_and_by_limit_set_listed_and_removed()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        var jobs = WriteJobs("limited.jobs", "echo one", "echo two\t{\"limit_grps\":[\"db\"]}");
+
+        var added = await _cli.RunAsync("add", "-f", jobs, "--limit-grps", "irods:2,db");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        var listed = await _cli.RunAsync("status", "--json");
+        Assert.Equal(
+            ["db,irods", "db"],
+            listed.Json.OrderBy(j => j.GetProperty("cmd").GetString(), StringComparer.Ordinal).Select(j => string.Join(',', j.GetProperty("limitGroups").EnumerateArray().Select(g => g.GetString()))));
+
+        Assert.Equal(0, (await _cli.RunAsync("limit", "set", "db", "5")).ExitCode);
+        Assert.Equal(["db 5", "irods 2"], (await _cli.RunAsync("limit", "list", "--json")).Json.Select(g => $"{g.GetProperty("name").GetString()} {g.GetProperty("limit")}"));
+
+        Assert.Equal(0, (await _cli.RunAsync("limit", "remove", "db")).ExitCode);
+        Assert.Equal(["irods 2"], (await _cli.RunAsync("limit", "list", "--json")).Json.Select(g => $"{g.GetProperty("name").GetString()} {g.GetProperty("limit")}"));
+
+        var bad = await _cli.RunAsync("add", "-f", jobs, "--limit-grps", "no spaces:x");
+        Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
+        Assert.Contains("LimitGroups[0]", bad.Stderr, StringComparison.Ordinal);
+    }
+
     private string WriteJobs(string name, params string[] lines)
     {
         var path = Path.Combine(_home.Path, name);
