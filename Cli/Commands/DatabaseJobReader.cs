@@ -38,8 +38,8 @@ public sealed class DatabaseJobReader : IJobReader
         _queries.GetRepGroupCounts(repGroup).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, string>> GetSchedulerNotesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+    public async Task<WhyContext> GetWhyContextAsync(CancellationToken cancellationToken) =>
+        new() { Limits = await _store.GetLimitsAsync(cancellationToken).ConfigureAwait(false) };
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _store.DisposeAsync();

@@ -12,8 +12,8 @@ public interface IJobReader : IAsyncDisposable
     /// <summary>Every job <paramref name="filter"/> selects, read a page at a time as the caller goes on (flat memory at any size).</summary>
     IAsyncEnumerable<Job> ListAllAsync(JobFilter filter, bool getStd, bool getEnv, CancellationToken cancellationToken);
 
-    /// <summary>Why runners of each scheduler group have not started, as the scheduler says; empty without a manager.</summary>
-    Task<IReadOnlyDictionary<string, string>> GetSchedulerNotesAsync(CancellationToken cancellationToken);
+    /// <summary>What decides why jobs are not running beyond their own records; without a manager, its mode is null.</summary>
+    Task<WhyContext> GetWhyContextAsync(CancellationToken cancellationToken);
 
     /// <summary>Counts per rep group (or for one).</summary>
     Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup, CancellationToken cancellationToken);

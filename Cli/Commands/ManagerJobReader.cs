@@ -22,8 +22,7 @@ public sealed class ManagerJobReader(JobQueueClient client, bool owned = false) 
         client.GetRepGroupCountsAsync(repGroup, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, string>> GetSchedulerNotesAsync(CancellationToken cancellationToken) =>
-        (await client.GetServerStatsAsync(cancellationToken).ConfigureAwait(false)).SchedulerNotes;
+    public Task<WhyContext> GetWhyContextAsync(CancellationToken cancellationToken) => client.GetWhyContextAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => owned ? client.DisposeAsync() : ValueTask.CompletedTask;

@@ -75,10 +75,10 @@ public static class StatusCommand
 
             if (parse.GetValue(json))
             {
-                var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
+                var context = await client.GetWhyContextAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var job in jobs)
                 {
-                    Cli.WriteJson(ToJson(job, notes, getStd, getEnv));
+                    Cli.WriteJson(ToJson(job, context, getStd, getEnv));
                 }
             }
             else
@@ -145,7 +145,7 @@ public static class StatusCommand
             Cli.Out.Write(FailuresTable(failed));
         }
 
-        var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
+        var notes = (await client.GetWhyContextAsync(cancellationToken).ConfigureAwait(false)).SchedulerNotes;
         if (notes.Count > 0)
         {
             var waiting = new Table().Title("ready jobs waiting for runners");
@@ -189,7 +189,7 @@ public static class StatusCommand
     /// </summary>
     private static async Task StreamJsonAsync(IJobReader client, string? repGroup, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)
     {
-        var notes = await client.GetSchedulerNotesAsync(cancellationToken).ConfigureAwait(false);
+        var context = await client.GetWhyContextAsync(cancellationToken).ConfigureAwait(false);
         var groups = repGroup is not null ? [repGroup] : (await client.GetRepGroupCountsAsync(null, cancellationToken).ConfigureAwait(false)).Select(c => c.RepGroup).ToList();
         var output = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
         await using (output.ConfigureAwait(false))
@@ -198,15 +198,16 @@ public static class StatusCommand
             {
                 await foreach (var job in client.ListAllAsync(new JobFilter { RepGroup = group, State = state }, getStd, getEnv, cancellationToken).ConfigureAwait(false))
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(job, notes, getStd, getEnv), Cli.Json).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(job, context, getStd, getEnv), Cli.Json).AsMemory(), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
     }
 
-    private static JobJson ToJson(Job job, IReadOnlyDictionary<string, string> notes, bool getStd, bool getEnv) => JobJson.From(job, getStd, getEnv) with
+    private static JobJson ToJson(Job job, WhyContext context, bool getStd, bool getEnv) => JobJson.From(job, getStd, getEnv) with
     {
-        SchedulerNote = job.State == JobState.Ready ? notes.GetValueOrDefault(job.Queue) : null,
+        SchedulerNote = job.State == JobState.Ready ? context.SchedulerNotes.GetValueOrDefault(job.Queue) : null,
+        Why = job.State == JobState.Complete ? null : JobReasons.Explain(job, context),
     };
 
     private static async Task<IReadOnlyList<Job>> FindAsync(IJobReader client, string? repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)

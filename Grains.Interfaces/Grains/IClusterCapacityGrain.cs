@@ -11,6 +11,10 @@ public interface IClusterCapacityGrain : IGrainWithIntegerKey
     [Alias("Offer")]
     Task<CapacityView> Offer(string manager, MachineSize size);
 
+    /// <summary>What every manager heard from lately offers, without recording anything.</summary>
+    [Alias("View")]
+    Task<CapacityView> View();
+
     /// <summary>Records why <paramref name="manager"/>'s runners for some scheduler groups have not started (the scheduler's own words, by group).</summary>
     [Alias("Explain")]
     Task Explain(string manager, IReadOnlyDictionary<string, string> pendingByGroup);

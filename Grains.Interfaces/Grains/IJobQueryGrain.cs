@@ -4,6 +4,10 @@ namespace JobQueue.Grains;
 [Alias("JobQueue.Grains.IJobQueryGrain")]
 public interface IJobQueryGrain : IGrainWithIntegerKey
 {
+    /// <summary>How many ready jobs of its scheduler group go before the ready job <paramref name="key"/> (at most <see cref="JobQueueDefaults.MaxAheadCount"/>); null if it is not ready.</summary>
+    [Alias("CountAhead")]
+    Task<int?> CountAhead(string key);
+
     /// <summary>Each key's incomplete job, else its latest completed run; unknown keys are left out.</summary>
     [Alias("GetByKeys")]
     Task<IReadOnlyList<Job>> GetByKeys(IReadOnlyList<string> keys, bool getStd, bool getEnv);

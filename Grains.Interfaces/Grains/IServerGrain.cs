@@ -32,6 +32,10 @@ public interface IServerGrain : IGrainWithIntegerKey
     [Alias("GetLimits")]
     Task<IReadOnlyList<LimitGroupInfo>> GetLimits();
 
+    /// <summary>What decides why jobs are not running, beyond their own records: mode, limits, runner sizes, scheduler notes.</summary>
+    [Alias("GetWhyContext")]
+    Task<WhyContext> GetWhyContext();
+
     /// <summary>Backs the SQLite database up now (online backup); returns the backup's path, or null for PostgreSQL (use pg_dump).</summary>
     [Alias("Backup")]
     Task<string?> Backup();

@@ -96,6 +96,9 @@ public sealed record JobJson
     /// <summary>The environment, when asked for.</summary>
     public IReadOnlyList<string>? Env { get; init; }
 
+    /// <summary>For an incomplete job: one line for each reason it is not running (or where it is), as "jobqueue why" says them.</summary>
+    public IReadOnlyList<string>? Why { get; init; }
+
     /// <summary>For a ready job: why its scheduler group's runners have not started, as the scheduler says (Slurm's pending reason).</summary>
     public string? SchedulerNote { get; init; }
 

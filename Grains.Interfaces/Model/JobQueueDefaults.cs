@@ -63,6 +63,9 @@ public static class JobQueueDefaults
     /// <summary>The largest priority and retry count.</summary>
     public const int MaxByteValue = 255;
 
+    /// <summary>The most ready jobs ahead of a job that "why" counts (the count is bounded work).</summary>
+    public const int MaxAheadCount = 10_000;
+
     /// <summary>Learned memory is rounded up to this many MB.</summary>
     public const int RecommendedRamRoundMb = 100;
 

@@ -65,6 +65,15 @@ public sealed class ServerGrain(
     public Task<IReadOnlyList<LimitGroupInfo>> GetLimits() => store.GetLimitsAsync(CancellationToken.None);
 
     /// <inheritdoc />
+    public async Task<WhyContext> GetWhyContext() => new()
+    {
+        Mode = mode.Name,
+        Limits = await store.GetLimitsAsync(CancellationToken.None).ConfigureAwait(true),
+        RunnerSizes = (await GrainFactory.GetGrain<IClusterCapacityGrain>(0).View().ConfigureAwait(true)).Sizes,
+        SchedulerNotes = await SchedulerNotesAsync().ConfigureAwait(true),
+    };
+
+    /// <inheritdoc />
     public Task<string?> Backup() => silo.BackupNowAsync(CancellationToken.None);
 
     /// <inheritdoc />

@@ -10,6 +10,15 @@ public sealed class JobQueryGrain(IJobStore store, EnvironmentCache environments
     private readonly JobQueries _queries = new(store.Monitor, environments, time);
 
     /// <inheritdoc />
+    public async Task<int?> CountAhead(string key)
+    {
+        var row = await store.GetJobAsync(key, CancellationToken.None).ConfigureAwait(true);
+        return row is { State: JobState.Ready }
+            ? await store.CountReadyAheadAsync(row.Queue, row.Priority, row.Seq, JobQueueDefaults.MaxAheadCount, CancellationToken.None).ConfigureAwait(true)
+            : null;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Job>> GetByKeys(IReadOnlyList<string> keys, bool getStd, bool getEnv) => _queries.GetByKeys(keys, getStd, getEnv);
 
     /// <inheritdoc />

@@ -30,6 +30,14 @@ public sealed class ClusterCapacityGrain(TimeProvider time) : Grain, IClusterCap
     }
 
     /// <inheritdoc />
+    public Task<CapacityView> View()
+    {
+        var now = time.GetUtcNow();
+        var fresh = _offers.Where(o => now - o.Value.At <= OfferLifetime).ToList();
+        return Task.FromResult(new CapacityView([.. fresh.Select(o => o.Value.Size)], false, [.. fresh.Select(o => o.Key)]));
+    }
+
+    /// <inheritdoc />
     public Task Explain(string manager, IReadOnlyDictionary<string, string> pendingByGroup)
     {
         ArgumentNullException.ThrowIfNull(manager);

@@ -24,6 +24,9 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>How many jobs are ready in a queue, counting at most <paramref name="cap"/> (the count is bounded work).</summary>
     Task<int> CountReadyAsync(string queue, int cap, CancellationToken cancellationToken);
 
+    /// <summary>How many ready jobs of a queue rank before one of <paramref name="priority"/> added as <paramref name="seq"/>, counting at most <paramref name="cap"/>.</summary>
+    Task<int> CountReadyAheadAsync(string queue, int priority, long seq, int cap, CancellationToken cancellationToken);
+
     /// <summary>
     /// Forgets the scheduler groups that have no ready job, so that work per group (scheduler polls, reserves from any
     /// group) does not grow with every group ever seen. A group comes back with the next committed change of one of

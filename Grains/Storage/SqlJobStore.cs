@@ -77,6 +77,22 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     }
 
     /// <inheritdoc />
+    public async Task<int> CountReadyAheadAsync(string queue, int priority, long seq, int cap, CancellationToken cancellationToken)
+    {
+        // A range of the ready index, in its order: bounded by the cap, whatever the queue's length.
+        var rows = await QueryAsync(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM jq_jobs WHERE queue = @queue AND state = 1 " +
+            "AND (priority > @priority OR (priority = @priority AND seq < @seq)) ORDER BY priority DESC, seq LIMIT @cap) AS ahead",
+            r => r.GetInt64(0),
+            cancellationToken,
+            ("@queue", queue),
+            ("@priority", (long)priority),
+            ("@seq", seq),
+            ("@cap", (long)cap)).ConfigureAwait(false);
+        return (int)rows[0];
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<DueJob>> GetDueAsync(DateTimeOffset now, DueJob? after, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             "SELECT key, due_at, seq FROM jq_jobs WHERE due_at IS NOT NULL AND due_at <= @now AND (due_at, seq) > (@after_due, @after_seq) " +

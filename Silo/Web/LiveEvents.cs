@@ -1,5 +1,4 @@
 using System.Text.Json;
-using JobQueue.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -68,10 +67,7 @@ public static class LiveEvents
 
                 if (!string.IsNullOrEmpty(job))
                 {
-                    var query = grains.GetGrain<IJobQueryGrain>(0);
-                    var found = await query.GetByKeys([job], getStd: true, getEnv: false).ConfigureAwait(false);
-                    var runs = await query.GetRuns(job, getStd: true, getEnv: false).ConfigureAwait(false);
-                    var view = new { job = found.Select(j => JobJson.From(j, withStd: true, withEnv: false)).FirstOrDefault(), runs = runs.Select(r => JobJson.From(r, withStd: true, withEnv: false)) };
+                    var view = await WebViews.JobAsync(grains, job, std: true, env: false).ConfigureAwait(false) ?? new { job = (JobJson?)null, runs = Array.Empty<JobJson>() };
                     lastJob = await SendIfChangedAsync(response, "job", view, lastJob, cancellationToken).ConfigureAwait(false);
                 }
             }

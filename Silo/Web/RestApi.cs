@@ -48,15 +48,10 @@ public static class RestApi
 
         rest.MapGet("/jobs/{key}", async ([FromServices] IGrainFactory grains, string key, bool? std, bool? env) =>
         {
-            var query = grains.GetGrain<IJobQueryGrain>(0);
-            var jobs = await query.GetByKeys([key], std ?? true, env ?? false).ConfigureAwait(false);
-            if (jobs.Count == 0)
-            {
-                return Results.Json(new { error = $"no job has the key {key}" }, Json, statusCode: StatusCodes.Status404NotFound);
-            }
-
-            var runs = await query.GetRuns(key, std ?? true, getEnv: false).ConfigureAwait(false);
-            return Results.Json(new { job = JobJson.From(jobs[0], std ?? true, env ?? false), runs = runs.Select(r => JobJson.From(r, std ?? true, withEnv: false)) }, Json);
+            var view = await WebViews.JobAsync(grains, key, std ?? true, env ?? false).ConfigureAwait(false);
+            return view is null
+                ? Results.Json(new { error = $"no job has the key {key}" }, Json, statusCode: StatusCodes.Status404NotFound)
+                : Results.Json(view, Json);
         });
 
         rest.MapPost("/jobs", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body, bool? rerun) => Guard(async () =>

@@ -102,4 +102,27 @@ public static class WebViews
     private static object Counts(RepGroupCounts g) => new { g.RepGroup, g.Delayed, g.Ready, g.Reserved, g.Running, g.Buried, g.Complete };
 
     private static object Sum(IReadOnlyList<RepGroupCounts> groups) => Counts(RepGroupCounts.Sum(groups));
+
+    /// <summary>A job's page: the job (with why it is not running, when incomplete) and its earlier runs; null if the key is unknown.</summary>
+    public static async Task<object?> JobAsync(IGrainFactory grains, string key, bool std, bool env)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var query = grains.GetGrain<IJobQueryGrain>(0);
+        var found = await query.GetByKeys([key], std, env).ConfigureAwait(false);
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var job = found[0];
+        var runs = await query.GetRuns(key, std, getEnv: false).ConfigureAwait(false);
+        IReadOnlyList<string>? why = null;
+        if (job.State != JobState.Complete)
+        {
+            var context = await grains.GetGrain<IServerGrain>(0).GetWhyContext().ConfigureAwait(false);
+            why = JobReasons.Explain(job, context, await query.CountAhead(key).ConfigureAwait(false));
+        }
+
+        return new { job = JobJson.From(job, std, env) with { Why = why }, runs = runs.Select(r => JobJson.From(r, std, withEnv: false)) };
+    }
 }

@@ -276,6 +276,28 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("LimitGroups[0]", bad.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Why_says_for_a_job_and_for_a_rep_group_that_no_runners_are_started_and_status_json_carries_it()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", WriteJobs("why.jobs", "echo a", "echo b"), "--rep-grp", "why")).ExitCode);
+        var jobs = await Eventually.Get(
+            async () => (await _cli.RunAsync("status", "--rep-grp", "why", "--json")).Json,
+            j => j.All(job => job.GetProperty("why").EnumerateArray().Any(r => r.GetString()!.StartsWith("no manager starts runners", StringComparison.Ordinal))),
+            what: "the manager to say that it starts no runners");
+        var second = jobs.Single(j => j.GetProperty("cmd").GetString() == "echo b");
+
+        var why = await _cli.RunAsync("why", second.GetProperty("key").GetString()!);
+        Assert.True(why.ExitCode == 0, why.ToString());
+        Assert.Contains($"no manager starts runners (scheduler none): start one with \"jobqueue runner --group {second.GetProperty("queue").GetString()}\"", why.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 ready jobs of its scheduler group go first", why.Stdout, StringComparison.Ordinal);
+
+        var group = await _cli.RunAsync("why", "--rep-grp", "why");
+        Assert.Contains("2 incomplete jobs in rep group why", group.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\s2\s+no manager starts runners", group.Stdout);
+        Assert.Equal(ExitCodes.BadInput, (await _cli.RunAsync("why", "nosuchkey")).ExitCode);
+    }
+
     private string WriteJobs(string name, params string[] lines)
     {
         var path = Path.Combine(_home.Path, name);

@@ -24,6 +24,8 @@ public sealed class PauseTests(RealTimeClusterFixture fixture) : IClassFixture<R
             Assert.Equal(ModeNames.Paused, await client.PauseServerAsync(Ct));
             Assert.Equal(ModeNames.Paused, (await client.GetServerInfoAsync(Ct)).Mode);
             Assert.Null(await client.ReserveScheduledAsync(TimeSpan.FromSeconds(1), group, Ct));
+            var held = (await client.GetByCmdAsync($"echo waiting {rep}", "/tmp", cancellationToken: Ct))!;
+            Assert.Contains("the manager is paused: nothing is handed out until \"jobqueue manager resume\"", await client.WhyAsync(held, Ct));
             Assert.Null(await client.ReserveAsync(TimeSpan.FromSeconds(1), Ct));
 
             // The job that was running goes on and completes as usual.

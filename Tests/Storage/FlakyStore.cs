@@ -39,6 +39,9 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
 
     public Task<IReadOnlyList<string>> GetQueuesAsync(CancellationToken cancellationToken) => inner.GetQueuesAsync(cancellationToken);
 
+    public Task<int> CountReadyAheadAsync(string queue, int priority, long seq, int cap, CancellationToken cancellationToken) =>
+        inner.CountReadyAheadAsync(queue, priority, seq, cap, cancellationToken);
+
     public Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken) => inner.SetLimitAsync(name, limit, cancellationToken);
 
     public Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken) => inner.GetLimitsAsync(cancellationToken);

@@ -72,9 +72,11 @@ public sealed class BrowserTests : IAsyncLifetime
         var sleeper = await Eventually.Get(() => JobAsync("sleep 600"), j => j.GetProperty("state").GetString() == "running", TimeSpan.FromSeconds(60), "the sleep to run");
         await page.GotoAsync($"{_web.BaseUrl}#/job/{sleeper.GetProperty("key").GetString()}");
         await Expect(page.Locator("#job-state")).ToHaveTextAsync("running", new() { Timeout = Wait });
+        await Expect(page.Locator("#job-why")).ToContainTextAsync("it is running on", new() { Timeout = Wait });
         await page.ScreenshotAsync(new() { Path = Shot("web-job.png"), FullPage = true });
         await page.Locator("button[data-action='kill']").ClickAsync();
         await Expect(page.Locator("#job-state")).ToHaveTextAsync("buried", new() { Timeout = Wait });
+        await Expect(page.Locator("#job-why")).ToContainTextAsync($"it is buried after failing: {FailReasons.Killed}", new() { Timeout = Wait });
         Assert.Equal(FailReasons.Killed, (await JobAsync("sleep 600")).GetProperty("failReason").GetString());
     }
 

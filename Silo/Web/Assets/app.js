@@ -148,6 +148,7 @@ function renderJob(data) {
         field("exit code", j.exited ? String(j.exitCode) : "–"), field("fail reason", j.failReason || "–"),
         field("attempts", String(j.attempts)), field("retries left", `${j.untilBuried} of ${j.retries}`),
         field("priority", String(j.priority)), field("key", j.key)),
+      j.why && j.why.length ? el("div", {}, el("h2", {}, "Why it is not running"), el("ul", { id: "job-why" }, j.why.map(r => el("li", {}, r)))) : [],
       el("div", { class: "actions" },
         j.state === "buried" ? el("button", { "data-action": "retry", onclick: () => act("retry", sel, "this job") }, "Retry") : [],
         ["delayed", "ready", "buried"].includes(j.state) ? el("button", { class: "danger", "data-action": "remove", onclick: () => act("remove", sel, "this job") }, "Remove") : [],
