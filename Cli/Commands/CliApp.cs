@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(SelectionCommands.Retry());
         root.Subcommands.Add(SelectionCommands.Remove());
         root.Subcommands.Add(SelectionCommands.Kill());
+        root.Subcommands.Add(SelectionCommands.Mod());
         root.Subcommands.Add(WhyCommand.Create());
         root.Subcommands.Add(LimitCommands.Create());
         root.Subcommands.Add(ManagerCommands.Create());

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace JobQueue.Cli;
 
-/// <summary>jobqueue retry|remove|kill: act on jobs chosen by rep group, by command, or all of them.</summary>
+/// <summary>jobqueue retry|remove|kill|mod: act on jobs chosen by rep group, by command, or all of them.</summary>
 public static class SelectionCommands
 {
     /// <summary>"retry": kick buried jobs.</summary>
@@ -11,7 +11,7 @@ public static class SelectionCommands
         "Make buried jobs ready again, with their retries restored",
         "kicked",
         allowState: false,
-        BulkAction.Kick);
+        (client, filter, _, ct) => client.ApplyAsync(filter, BulkAction.Kick, ct));
 
     /// <summary>"remove": delete jobs that are not running.</summary>
     public static Command Remove() => Create(
@@ -19,7 +19,7 @@ public static class SelectionCommands
         "Remove jobs that are not reserved or running",
         "removed",
         allowState: true,
-        BulkAction.Delete);
+        (client, filter, _, ct) => client.ApplyAsync(filter, BulkAction.Delete, ct));
 
     /// <summary>"kill": stop running jobs; they are buried.</summary>
     public static Command Kill() => Create(
@@ -27,57 +27,46 @@ public static class SelectionCommands
         "Stop reserved and running jobs; they are buried, not retried",
         "killed",
         allowState: false,
-        BulkAction.Kill);
+        (client, filter, _, ct) => client.ApplyAsync(filter, BulkAction.Kill, ct));
+
+    /// <summary>"mod": change jobs that are not running.</summary>
+    public static Command Mod()
+    {
+        var changes = new ModOptions();
+        return Create(
+            "mod",
+            "Change jobs that are not reserved or running: priority, memory, time, cpus, retries, rep group, limit groups",
+            "modified",
+            allowState: true,
+            (client, filter, parse, ct) => client.ModifyAsync(filter, changes.Changes(parse), ct),
+            changes.AddTo);
+    }
 
     private static Command Create(
         string name,
         string description,
         string verb,
         bool allowState,
-        BulkAction action)
+        Func<JobQueueClient, JobFilter, ParseResult, CancellationToken, Task<int>> act,
+        Action<Command>? options = null)
     {
-        var repGroup = new Option<string?>("--rep-grp", "-i") { Description = "Jobs of this reporting group" };
-        var cmd = new Option<string?>("--cmd") { Description = "The job running this command" };
-        var cwd = new Option<string?>("--cwd") { Description = "With --cmd: the job's directory (default: the current one)" };
-        var all = new Option<bool>("--all", "-a") { Description = "All incomplete jobs" };
-        var state = new Option<string?>("--state", "-s") { Description = "Only jobs in this state" };
         var json = new Option<bool>("--json") { Description = $"Print {{\"{verb}\":N}}" };
         var command = new Command(name, description);
-        foreach (var option in allowState ? new Option[] { repGroup, cmd, cwd, all, state, json } : [repGroup, cmd, cwd, all, json])
-        {
-            command.Options.Add(option);
-        }
-
+        var selection = new JobSelection(command, allowState);
+        command.Options.Add(json);
+        options?.Invoke(command);
         Cli.SetAction(command, async (parse, cancellationToken) =>
         {
-            var chosen = new[] { parse.GetValue(repGroup) is not null, parse.GetValue(cmd) is not null, parse.GetValue(all) }.Count(c => c);
-            if (chosen != 1)
+            if (selection.Filter(parse, name) is not { } filter)
             {
-                return Cli.Error($"choose the jobs to {name} with exactly one of --rep-grp NAME, --cmd CMD [--cwd DIR] or --all");
-            }
-
-            JobState? wanted = null;
-            if (allowState && parse.GetValue(state) is { } stateName)
-            {
-                wanted = JobStates.TryParse(stateName, out var parsed) ? parsed : throw new FormatException($"--state \"{stateName}\" is not a job state");
+                return ExitCodes.BadInput;
             }
 
             return await Cli.WithManagerAsync(
                 async client =>
                 {
                     // Selected and changed on the server, however many jobs match.
-                    var filter = new JobFilter { State = wanted };
-                    if (parse.GetValue(cmd) is { } command)
-                    {
-                        var directory = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
-                        filter = filter with { Keys = [JobKey.For(directory, command)] };
-                    }
-                    else if (parse.GetValue(repGroup) is { } group)
-                    {
-                        filter = filter with { RepGroup = group };
-                    }
-
-                    var count = await client.ApplyAsync(filter, action, cancellationToken).ConfigureAwait(false);
+                    var count = await act(client, filter, parse, cancellationToken).ConfigureAwait(false);
                     if (parse.GetValue(json))
                     {
                         Cli.WriteJson(new Dictionary<string, int> { [verb] = count });

@@ -30,6 +30,19 @@ public sealed partial class JobQueueClient
     }
 
     /// <summary>
+    /// Changes every job <paramref name="filter"/> selects that is not reserved, running or complete, on the server (a
+    /// step of up to <see cref="JobQueueDefaults.BulkStepSize"/> jobs per call). Jobs whose needs or limit groups change
+    /// move to the matching scheduler group.
+    /// </summary>
+    /// <returns>How many jobs changed.</returns>
+    public async Task<int> ModifyAsync(JobFilter filter, JobModification changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(changes);
+        return await Call("Modify", _cluster.GetGrain<IJobActionGrain>(0).ModifyAllAsync(filter, changes, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// One page of the jobs <paramref name="filter"/> selects (a rep group's, complete runs last; or every incomplete
     /// job), at most <paramref name="limit"/>, after the cursor <paramref name="after"/> of the previous page.
     /// </summary>

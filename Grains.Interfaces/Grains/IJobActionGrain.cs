@@ -16,6 +16,13 @@ public interface IJobActionGrain : IGrainWithIntegerKey
     Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after);
 
     /// <summary>
+    /// Applies <paramref name="changes"/> to the next step of jobs matching <paramref name="filter"/> that are not
+    /// leased or complete, as <see cref="Apply"/> does. Limits given with the limit groups ("name:N") are set first.
+    /// </summary>
+    [Alias("Modify")]
+    Task<BulkResult> Modify(JobFilter filter, JobModification changes, string? after);
+
+    /// <summary>
     /// Gives back, at no cost, the job reserved under <paramref name="lease"/> if it has not started: the client's
     /// reserve call failed before its answer arrived, so the client never learnt of the reservation. False if no job
     /// is reserved under that lease.

@@ -59,6 +59,10 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Kill")]
     Task<bool> Kill();
 
+    /// <summary>Applies <paramref name="changes"/> if the job is ready, delayed or buried (not leased, not complete); false otherwise.</summary>
+    [Alias("Modify")]
+    Task<bool> Modify(JobModification changes);
+
     /// <summary>Acts on an elapsed delay or an expired lease, if the job has one.</summary>
     [Alias("WakeIfDue")]
     Task WakeIfDue();

@@ -9,16 +9,45 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
     private const int Parallel = 64;
 
     /// <inheritdoc />
-    public async Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after)
+    public Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var (applies, first, last) = action switch
         {
             BulkAction.Kick => ((Func<JobState, bool>)(s => s == JobState.Buried), JobState.Buried, JobState.Buried),
-            BulkAction.Delete => (s => !s.IsLeased() && s != JobState.Complete, JobState.Delayed, JobState.Buried),
+            BulkAction.Delete => (NotLeasedOrComplete, JobState.Delayed, JobState.Buried),
             BulkAction.Kill => (s => s.IsLeased(), JobState.Reserved, JobState.Running),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "not a bulk action"),
         };
+        return StepAsync(filter, after, applies, first, last, job => Act(job, action));
+    }
+
+    /// <inheritdoc />
+    public async Task<BulkResult> Modify(JobFilter filter, JobModification changes, string? after)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Problems() is { Count: > 0 } problems)
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Modify", detail: string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}")));
+        }
+
+        if (after is null)
+        {
+            var limits = (changes.LimitGroups ?? []).Select(LimitGroups.Parse).Where(l => l.Limit is not null);
+            foreach (var (name, limit, _) in limits)
+            {
+                await Limits.LimitSetter.SetAsync(store, GrainFactory, name, limit).ConfigureAwait(true);
+            }
+        }
+
+        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Delayed, JobState.Buried, job => job.Modify(changes)).ConfigureAwait(true);
+    }
+
+    private static bool NotLeasedOrComplete(JobState state) => !state.IsLeased() && state != JobState.Complete;
+
+    private async Task<BulkResult> StepAsync(JobFilter filter, string? after, Func<JobState, bool> applies, JobState first, JobState last, Func<IJobGrain, Task<bool>> act)
+    {
         if (filter.State is { } only && !applies(only))
         {
             return new BulkResult(0, null);
@@ -31,7 +60,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         var affected = 0;
         foreach (var chunk in chosen.Where(r => applies(r.Job.State)).Chunk(Parallel))
         {
-            var done = await Task.WhenAll(chunk.Select(r => Act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key), action))).ConfigureAwait(true);
+            var done = await Task.WhenAll(chunk.Select(r => act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key)))).ConfigureAwait(true);
             affected += done.Count(d => d);
         }
 

@@ -17,9 +17,9 @@ internal static class JobRows
         "stderr", "reserved_by", "kill_requested", "due_at", "added_at", "started_at", "ended_at",
     ];
 
-    /// <summary>Columns an update may change: all but the job's identity, its add time and its output.</summary>
+    /// <summary>Columns an update may change: all but the job's identity, its add time and its output (its rep group may change: jobqueue mod).</summary>
     public static readonly string[] UpdateColumns =
-        [.. InsertColumns.Where(c => c is not ("key" or "cmd" or "cwd" or "rep_group" or "req_group" or "env_key" or "stdout" or "stderr" or "added_at"))];
+        [.. InsertColumns.Where(c => c is not ("key" or "cmd" or "cwd" or "req_group" or "env_key" or "stdout" or "stderr" or "added_at"))];
 
     private static readonly string[] Selected = ["seq", .. InsertColumns];
 

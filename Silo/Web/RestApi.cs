@@ -68,6 +68,12 @@ public static class RestApi
 
         rest.MapPost("/jobs/retry", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body) => Bulk(grains, body, BulkAction.Kick, "kicked"));
         rest.MapPost("/jobs/kill", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body) => Bulk(grains, body, BulkAction.Kill, "killed"));
+        rest.MapPost("/jobs/mod", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body) => Guard(async () =>
+        {
+            var filter = RestJobs.ParseSelection(body);
+            var total = await grains.GetGrain<IJobActionGrain>(0).ModifyAllAsync(filter, RestJobs.ParseChanges(body)).ConfigureAwait(false);
+            return Results.Json(new Dictionary<string, int> { ["modified"] = total }, Json);
+        }));
         rest.MapDelete("/jobs", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body) => Bulk(grains, body, BulkAction.Delete, "removed"));
     }
 

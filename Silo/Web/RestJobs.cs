@@ -112,4 +112,44 @@ public static class RestJobs
 
         return new JobFilter { RepGroup = repGroup, Keys = keys, State = state, ExitCode = exitCode, FailReason = Text("failReason") };
     }
+
+    /// <summary>The "changes" object of a mod request: the job options (as an add takes them) that mod can change.</summary>
+    public static JobModification ParseChanges(JsonElement body)
+    {
+        string[] changeable = ["priority", "memory", "time", "cpus", "override", "retries", "rep_grp", "limit_grps"];
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Object)
+        {
+            throw new RestProblem($"changes must be an object of what to change ({string.Join(", ", changeable)})", null, "changes");
+        }
+
+        var given = changes.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        if (given.FirstOrDefault(n => !changeable.Contains(n)) is { } other)
+        {
+            throw new RestProblem($"changes: \"{other}\" cannot be changed (only {string.Join(", ", changeable)})", null, other);
+        }
+
+        JobSpec spec;
+        try
+        {
+            spec = JobOptions.Apply(new JobSpec { Cmd = "mod", Cwd = "/" }, changes, 0, "/");
+        }
+        catch (JobFileException ex)
+        {
+            var problem = ex.Message[(ex.Message.IndexOf(':', StringComparison.Ordinal) + 2)..];
+            throw new RestProblem($"changes: {problem}", null, problem.Split(' ', ':')[0]);
+        }
+
+        var modification = new JobModification
+        {
+            Priority = given.Contains("priority") ? spec.Priority : null,
+            RamMb = given.Contains("memory") ? spec.RamMb : null,
+            Time = given.Contains("time") ? spec.Time : null,
+            Cores = given.Contains("cpus") ? spec.Cores : null,
+            Override = given.Contains("override") ? spec.Override : null,
+            Retries = given.Contains("retries") ? spec.Retries : null,
+            RepGroup = given.Contains("rep_grp") ? spec.RepGroup : null,
+            LimitGroups = given.Contains("limit_grps") ? spec.LimitGroups ?? [] : null,
+        };
+        return modification.IsEmpty ? throw new RestProblem("changes is empty: nothing to change", null, "changes") : modification;
+    }
 }

@@ -298,6 +298,27 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.BadInput, (await _cli.RunAsync("why", "nosuchkey")).ExitCode);
     }
 
+    [Fact]
+    public async Task Mod_changes_the_selected_jobs_on_the_server_and_refuses_bad_values_naming_them()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("manager", "start", "--scheduler", "none")).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", WriteJobs("mod.jobs", "echo a", "echo b"), "--rep-grp", "before")).ExitCode);
+
+        var mod = await _cli.RunAsync("mod", "--rep-grp", "before", "--priority", "9", "--memory", "3G", "--override", "2", "--to-rep-grp", "after", "--json");
+        Assert.True(mod.ExitCode == 0, mod.ToString());
+        Assert.Equal(2, mod.Json.Single().GetProperty("modified").GetInt32());
+        var jobs = (await _cli.RunAsync("status", "--rep-grp", "after", "--json")).Json;
+        Assert.Equal(2, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal((9, 3072), (j.GetProperty("priority").GetInt32(), j.GetProperty("ramMb").GetInt32())));
+
+        var nothing = await _cli.RunAsync("mod", "--rep-grp", "after");
+        Assert.Equal(ExitCodes.BadInput, nothing.ExitCode);
+        Assert.Contains("say what to change", nothing.Stderr, StringComparison.Ordinal);
+        var bad = await _cli.RunAsync("mod", "--all", "--retries", "300");
+        Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
+        Assert.Contains("Retries is 300", bad.Stderr, StringComparison.Ordinal);
+    }
+
     private string WriteJobs(string name, params string[] lines)
     {
         var path = Path.Combine(_home.Path, name);

@@ -90,6 +90,12 @@ public sealed class RestApiTests : IAsyncLifetime
         await Eventually.Get(() => _web.GetJsonAsync($"rest/v1/jobs/{key}"), j => j.GetProperty("job").GetProperty("attempts").GetInt32() == 2
             && j.GetProperty("job").GetProperty("state").GetString() == "buried", TimeSpan.FromSeconds(60), "the retried job to run again and be buried");
 
+        var modified = await _web.SendJsonAsync(HttpMethod.Post, "rest/v1/jobs/mod", """{"repGroup":"rest","state":"buried","changes":{"priority":42,"memory":"2G"}}""");
+        Assert.Equal(1, modified.Body.GetProperty("modified").GetInt32());
+        Assert.Equal((42, 2048), ((await _web.GetJsonAsync($"rest/v1/jobs/{key}")).GetProperty("job").GetProperty("priority").GetInt32(), (await _web.GetJsonAsync($"rest/v1/jobs/{key}")).GetProperty("job").GetProperty("ramMb").GetInt32()));
+        var badMod = await _web.SendJsonAsync(HttpMethod.Post, "rest/v1/jobs/mod", """{"repGroup":"rest","changes":{"cwd":"/elsewhere"}}""");
+        Assert.Equal((400, "cwd"), (badMod.Status, badMod.Body.GetProperty("field").GetString()));
+
         var removed = await _web.SendJsonAsync(HttpMethod.Delete, "rest/v1/jobs", """{"repGroup":"rest","state":"buried"}""");
         Assert.Equal(1, removed.Body.GetProperty("removed").GetInt32());
         var counts = await _web.CountsAsync("rest");

@@ -1,0 +1,55 @@
+namespace JobQueue;
+
+/// <summary>
+/// Changes to jobs that are not running (<c>jobqueue mod</c>): each value that is set replaces the job's own, as if it
+/// had been added with it; memory, time, cores and limit groups move the job to the matching scheduler group.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("JobQueue.JobModification")]
+public sealed record JobModification
+{
+    /// <summary>New priority, 0-255.</summary>
+    [Id(0)] public int? Priority { get; init; }
+
+    /// <summary>New expected peak memory, MB; unless <see cref="Override"/> is given too, it wins over learning (override 2).</summary>
+    [Id(1)] public int? RamMb { get; init; }
+
+    /// <summary>New expected run time; as <see cref="RamMb"/>, it wins over learning unless <see cref="Override"/> says otherwise.</summary>
+    [Id(2)] public TimeSpan? Time { get; init; }
+
+    /// <summary>New number of cores.</summary>
+    [Id(3)] public int? Cores { get; init; }
+
+    /// <summary>New number of retries; failures so far still count against it.</summary>
+    [Id(4)] public int? Retries { get; init; }
+
+    /// <summary>New rep group.</summary>
+    [Id(5)] public string? RepGroup { get; init; }
+
+    /// <summary>New limit groups, replacing the old ones ("name", or "name:N" to set that limit too); empty: none.</summary>
+    [Id(6)] public IReadOnlyList<string>? LimitGroups { get; init; }
+
+    /// <summary>New override (0, 1 or 2).</summary>
+    [Id(7)] public int? Override { get; init; }
+
+    /// <summary>True when nothing would change.</summary>
+    public bool IsEmpty => this == new JobModification();
+
+    /// <summary>Every problem of the new values, each naming its field (checked as an add checks them).</summary>
+    public IReadOnlyList<JobProblem> Problems()
+    {
+        var probe = new JobSpec
+        {
+            Cmd = "mod",
+            Cwd = "/",
+            RepGroup = RepGroup ?? JobQueueDefaults.RepGroup,
+            RamMb = RamMb ?? 0,
+            Time = Time ?? TimeSpan.Zero,
+            Cores = Cores ?? 0,
+            Override = Override ?? 0,
+            Priority = Priority ?? 0,
+            Retries = Retries ?? 0,
+            LimitGroups = LimitGroups,
+        };
+        return [.. JobSpecValidator.Validate([probe]).Select(p => p with { Key = null })];
+    }
+}
