@@ -97,7 +97,7 @@ internal static class BenchScenarios
         var emptyMemory = BenchHost.ProcessPssMb();
         var (emptyStream, _, _) = await ScaleListings.StreamAsync(client, "bench-small", cancellationToken).ConfigureAwait(false);
         var buriedFew = Math.Max(10, Math.Min(1_000, jobs / 100));
-        var emptyRetry = await ScaleListings.RetryBuriedAsync(client, "bench-retry-few", 250, buriedFew, cancellationToken).ConfigureAwait(false);
+        var (emptyRetry, emptyModify) = await ScaleListings.RetryAndModifyAsync(client, "bench-retry-few", 250, buriedFew, cancellationToken).ConfigureAwait(false);
         var emptyRestart = await RestartToFirstReservationAsync(host, SchedulerGroup.For(200, JobQueueDefaults.Time, 1), cancellationToken).ConfigureAwait(false);
         client = host.Client;
 
@@ -129,8 +129,9 @@ internal static class BenchScenarios
         Print("status_json_stream", stream, "jobs/s", null, emptyStream, "status_json_stream_at_2000_jobs");
         Print("status_json_peak_memory", peak, "MB", before + 256, before, "process_memory_before_the_stream");
         var buriedMany = Math.Max(100, Math.Min(100_000, jobs / 10));
-        var retry = await ScaleListings.RetryBuriedAsync(client, "bench-retry-many", 260, buriedMany, cancellationToken).ConfigureAwait(false);
+        var (retry, modify) = await ScaleListings.RetryAndModifyAsync(client, "bench-retry-many", 260, buriedMany, cancellationToken).ConfigureAwait(false);
         Print("bulk_retry_buried", retry, "s", buriedMany >= 100_000 ? 5 : null, emptyRetry * buriedMany / buriedFew, $"bulk_retry_of_{buriedFew}_scaled_to_{buriedMany}");
+        Print("bulk_mod", modify, "s", buriedMany >= 100_000 ? 5 : null, emptyModify * buriedMany / buriedFew, $"bulk_mod_of_{buriedFew}_scaled_to_{buriedMany}");
 
         // The web overview's read: every rep group's counters, here with 10,000 more rep groups beside the large one.
         const int Groups = 10_000;

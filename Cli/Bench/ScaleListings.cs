@@ -60,9 +60,10 @@ internal static class ScaleListings
 
     /// <summary>
     /// Buries <paramref name="count"/> new jobs of <paramref name="repGroup"/> (reserved by a few clients, then killed in
-    /// bulk), then times one server-side retry of them all, as <c>jobqueue retry --rep-grp</c> does; in seconds.
+    /// bulk), then times one server-side retry of them all, as <c>jobqueue retry --rep-grp</c> does, and one change of
+    /// all of them (now ready), as <c>jobqueue mod --rep-grp --priority</c> does; in seconds.
     /// </summary>
-    public static async Task<double> RetryBuriedAsync(JobQueueClient client, string repGroup, int ramMb, int count, CancellationToken cancellationToken)
+    public static async Task<(double Retry, double Modify)> RetryAndModifyAsync(JobQueueClient client, string repGroup, int ramMb, int count, CancellationToken cancellationToken)
     {
         await client.AddAsync(
             Enumerable.Range(0, count).Select(i => new JobSpec
@@ -95,7 +96,15 @@ internal static class ScaleListings
 
         var watch = Stopwatch.StartNew();
         var kicked = await client.ApplyAsync(new JobFilter { RepGroup = repGroup, State = JobState.Buried }, BulkAction.Kick, cancellationToken).ConfigureAwait(false);
-        var elapsed = watch.Elapsed.TotalSeconds;
-        return kicked == count ? elapsed : throw new InvalidOperationException($"retried {kicked} of {count} buried jobs");
+        var retry = watch.Elapsed.TotalSeconds;
+        if (kicked != count)
+        {
+            throw new InvalidOperationException($"retried {kicked} of {count} buried jobs");
+        }
+
+        watch.Restart();
+        var modified = await client.ModifyAsync(new JobFilter { RepGroup = repGroup }, new JobModification { Priority = 5 }, cancellationToken).ConfigureAwait(false);
+        var modify = watch.Elapsed.TotalSeconds;
+        return modified == count ? (retry, modify) : throw new InvalidOperationException($"modified {modified} of {count} jobs");
     }
 }

@@ -6,7 +6,7 @@ namespace JobQueue.Grains.Queries;
 [StatelessWorker]
 public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
 {
-    private const int Parallel = 64;
+    private const int Parallel = 256;
 
     /// <inheritdoc />
     public Task<BulkResult> Apply(JobFilter filter, BulkAction action, string? after)
@@ -57,12 +57,26 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         var cursor = after is null ? new JobCursor(first, int.MinValue, "", long.MinValue) : JobCursor.Parse(after);
         var rows = await store.Monitor.GetPageAsync(filter, cursor, JobQueueDefaults.BulkStepSize, withOutput: false, CancellationToken.None).ConfigureAwait(true);
         var chosen = rows.Where(r => r.Job.State <= last).ToList();
+        // A window of calls in flight rather than chunks: the writer's batches stay full instead of draining at the
+        // end of each chunk.
         var affected = 0;
-        foreach (var chunk in chosen.Where(r => applies(r.Job.State)).Chunk(Parallel))
+        using var window = new SemaphoreSlim(Parallel);
+        var calls = chosen.Where(r => applies(r.Job.State)).Select(async r =>
         {
-            var done = await Task.WhenAll(chunk.Select(r => act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key)))).ConfigureAwait(true);
-            affected += done.Count(d => d);
-        }
+            await window.WaitAsync().ConfigureAwait(true);
+            try
+            {
+                if (await act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key)).ConfigureAwait(true))
+                {
+                    affected++;
+                }
+            }
+            finally
+            {
+                window.Release();
+            }
+        });
+        await Task.WhenAll(calls).ConfigureAwait(true);
 
         var more = rows.Count == JobQueueDefaults.BulkStepSize && chosen.Count == rows.Count;
         return new BulkResult(affected, more ? rows[^1].Cursor.ToString() : null);
