@@ -78,7 +78,8 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
             if (slots > 0)
             {
                 _heldBack.Remove(queue);
-                await GrainFactory.GetGrain<IQueueGrain>(queue).LimitSlotsFreed(slots).ConfigureAwait(true);
+                var held = GrainFactory.GetGrain<IQueueGrain>(queue);
+                await Announcements.SendAsync(() => held.LimitSlotsFreed(slots)).ConfigureAwait(true);
             }
         }
 
