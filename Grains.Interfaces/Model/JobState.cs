@@ -4,6 +4,9 @@ namespace JobQueue;
 [GenerateSerializer, Alias("JobQueue.JobState")]
 public enum JobState
 {
+    /// <summary>Waiting for its dependencies to complete (first in order, so that "not leased, not complete" is one range).</summary>
+    Dependent = -1,
+
     /// <summary>Waiting out a delay after a failure before it becomes ready again.</summary>
     Delayed = 0,
 

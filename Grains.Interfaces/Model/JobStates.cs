@@ -6,6 +6,7 @@ public static class JobStates
     /// <summary>The lower-case name of a state ("ready", "buried", ...).</summary>
     public static string ToName(this JobState state) => state switch
     {
+        JobState.Dependent => "dependent",
         JobState.Delayed => "delayed",
         JobState.Ready => "ready",
         JobState.Reserved => "reserved",

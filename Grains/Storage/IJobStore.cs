@@ -67,6 +67,18 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>The limit groups that have a limit or hold slots, by name.</summary>
     Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="groups"/> are dependency groups that have (or had) members.</summary>
+    Task<IReadOnlyList<string>> GetKnownDepGroupsAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken);
+
+    /// <summary>A job's dependencies: its groups, what it waits on ("g:group", "k:key") and how many of those are unmet; null if it has none.</summary>
+    Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet)?> GetDependenciesAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>How many of <paramref name="target"/>'s members (a "g:group" or "k:key" target) are incomplete, and how many of those are buried.</summary>
+    Task<(long Incomplete, long Buried)> GetTargetStateAsync(string target, CancellationToken cancellationToken);
+
+    /// <summary>The dependent jobs (still waiting) that wait on the job <paramref name="key"/> or on a group it belongs to.</summary>
+    Task<IReadOnlyList<string>> GetWaitingDependentsAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Read-only queries for status reporting.</summary>
     IJobMonitor Monitor { get; }
 }

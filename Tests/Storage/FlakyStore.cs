@@ -42,6 +42,18 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
     public Task<int> CountReadyAheadAsync(string queue, int priority, long seq, int cap, CancellationToken cancellationToken) =>
         inner.CountReadyAheadAsync(queue, priority, seq, cap, cancellationToken);
 
+    public Task<IReadOnlyList<string>> GetKnownDepGroupsAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken) =>
+        inner.GetKnownDepGroupsAsync(groups, cancellationToken);
+
+    public Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet)?> GetDependenciesAsync(string key, CancellationToken cancellationToken) =>
+        inner.GetDependenciesAsync(key, cancellationToken);
+
+    public Task<(long Incomplete, long Buried)> GetTargetStateAsync(string target, CancellationToken cancellationToken) =>
+        inner.GetTargetStateAsync(target, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetWaitingDependentsAsync(string key, CancellationToken cancellationToken) =>
+        inner.GetWaitingDependentsAsync(key, cancellationToken);
+
     public Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken) => inner.SetLimitAsync(name, limit, cancellationToken);
 
     public Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken) => inner.GetLimitsAsync(cancellationToken);

@@ -12,6 +12,7 @@ namespace JobQueue.Grains.Storage.Postgres;
 public sealed partial class PostgresJobStore
 {
     private const string ConflictState = "JQ409";
+    private const string DependentsState = "JQ428";
     private const string DeleteSql = "DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3";
 
     private static readonly string ExpectUpdateSql = ExpectOne(BuildUpdateSql(withOutput: false));
@@ -30,6 +31,11 @@ public sealed partial class PostgresJobStore
             batch.BatchCommands.Add(fence);
         }
 
+        if (changes.Where(c => c.Kind is JobChangeKind.Archive or JobChangeKind.Delete).Select(c => c.Before.Key).ToArray() is { Length: > 0 } finishing)
+        {
+            batch.BatchCommands.Add(Statement("SELECT jq_expect_no_dependents($1::text[])", [finishing]));
+        }
+
         if (MoveSlotsStatement(changes) is { } slots)
         {
             batch.BatchCommands.Add(slots);
@@ -46,7 +52,7 @@ public sealed partial class PostgresJobStore
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState is ConflictState or LimitFullState)
+        catch (PostgresException ex) when (ex.SqlState is ConflictState or LimitFullState or DependentsState)
         {
             return null;
         }

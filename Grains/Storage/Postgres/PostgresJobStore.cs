@@ -1,4 +1,5 @@
 using System.Data.Common;
+using JobQueue.Grains.Storage.Dependencies;
 using Npgsql;
 
 namespace JobQueue.Grains.Storage.Postgres;
@@ -99,6 +100,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var effects = new BatchEffects();
         var outcomes = new WriteOutcome[batch.Count];
+        var dependencies = new DependencyTables(connection, transaction);
 
         // Writes are applied in the order they were submitted; consecutive job changes share one round trip.
         var i = 0;
@@ -106,7 +108,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
         {
             if (batch[i] is InsertJobs insert)
             {
-                outcomes[i] = await InsertAsync(connection, insert, effects, cancellationToken).ConfigureAwait(false);
+                outcomes[i] = await InsertAsync(connection, insert, effects, dependencies, cancellationToken).ConfigureAwait(false);
                 i++;
                 continue;
             }
@@ -128,6 +130,8 @@ public sealed partial class PostgresJobStore : SqlJobStore
             results.CopyTo(outcomes, start);
         }
 
+        var committed = batch.Where((w, i) => w is JobChange && outcomes[i] is Committed).Cast<JobChange>();
+        DependencyRules.Attach(batch, outcomes, await DependencyRules.FinishedAsync(dependencies, committed, effects).ConfigureAwait(false));
         await ApplyEffectsAsync(connection, FenceStatement(), Shard, effects, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcomes;
@@ -217,7 +221,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
         return statement;
     }
 
-    private static async Task<Inserted> InsertAsync(NpgsqlConnection connection, InsertJobs insert, BatchEffects effects, CancellationToken cancellationToken)
+    private static async Task<Inserted> InsertAsync(NpgsqlConnection connection, InsertJobs insert, BatchEffects effects, DependencyTables dependencies, CancellationToken cancellationToken)
     {
         if (insert.Envs.Count > 0)
         {
@@ -247,12 +251,13 @@ public sealed partial class PostgresJobStore : SqlJobStore
         }
 
         inserted.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        foreach (var job in inserted)
+        var stored = await DependencyRules.AddedAsync(dependencies, inserted, insert.Deps).ConfigureAwait(false);
+        foreach (var job in stored)
         {
             effects.Added(job);
         }
 
-        return new Inserted(inserted, insert.Jobs.Count - inserted.Count);
+        return new Inserted(stored, insert.Jobs.Count - stored.Count);
     }
 
     private static async Task<WriteOutcome[]> ChangeAsync(NpgsqlConnection connection, List<JobChange> changes, BatchEffects effects, CancellationToken cancellationToken)

@@ -75,6 +75,14 @@ CREATE TABLE IF NOT EXISTS jq_queues (name TEXT PRIMARY KEY);
 
 -- Limit groups: the limit (-1: none) and the slots held, i.e. the group's jobs that are reserved or running. A slot is
 -- taken in the commit that leases a job and given back in the commit that ends its lease.
+-- Dependencies: a group's incomplete members (counted) and members, each job's groups, targets ("g:group", "k:key")
+-- and unmet count, and who waits on what. Finishing a job reads only its own rows and its direct waiters.
+CREATE TABLE IF NOT EXISTS jq_dep_groups (grp TEXT PRIMARY KEY, incomplete BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS jq_dep_members (grp TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (grp, key));
+CREATE TABLE IF NOT EXISTS jq_job_deps (key TEXT PRIMARY KEY, dep_grps TEXT NOT NULL, targets TEXT NOT NULL, unmet BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS jq_dep_waits (target TEXT NOT NULL, dependent TEXT NOT NULL, PRIMARY KEY (target, dependent));
+CREATE INDEX IF NOT EXISTS jq_dep_waits_dependent ON jq_dep_waits (dependent);
+
 CREATE TABLE IF NOT EXISTS jq_limits (name TEXT PRIMARY KEY, lim BIGINT NOT NULL, used BIGINT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS jq_req_hist (
@@ -136,6 +144,18 @@ BEGIN
     IF EXISTS (SELECT 1 FROM jq_limits AS l JOIN unnest(p_names, p_deltas) AS d(name, delta) ON l.name = d.name
                WHERE d.delta > 0 AND l.lim >= 0 AND l.used > l.lim) THEN
         RAISE EXCEPTION 'a limit group is full' USING ERRCODE = 'JQ429';
+    END IF;
+END
+$$ LANGUAGE plpgsql;
+
+-- A batch sent in one round trip that completes or removes jobs asks first whether any of them has dependencies,
+-- belongs to a dependency group or is waited on; if so (JQ428), the store replays the batch in a transaction of its own, which settles the
+-- dependents. Two index probes per job, in the same round trip.
+CREATE OR REPLACE FUNCTION jq_expect_no_dependents(p_keys TEXT[]) RETURNS VOID AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM jq_job_deps WHERE key = ANY(p_keys))
+       OR EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = ANY(SELECT 'k:' || k FROM unnest(p_keys) AS k)) THEN
+        RAISE EXCEPTION 'jobs with dependents finish the slow way' USING ERRCODE = 'JQ428';
     END IF;
 END
 $$ LANGUAGE plpgsql;

@@ -75,6 +75,14 @@ CREATE TABLE IF NOT EXISTS jq_queues (name TEXT PRIMARY KEY) WITHOUT ROWID;
 
 -- Limit groups: the limit (-1: none) and the slots held, i.e. the group's jobs that are reserved or running. A slot is
 -- taken in the commit that leases a job and given back in the commit that ends its lease.
+-- Dependencies: a group's incomplete members (counted) and members, each job's groups, targets ("g:group", "k:key")
+-- and unmet count, and who waits on what. Finishing a job reads only its own rows and its direct waiters.
+CREATE TABLE IF NOT EXISTS jq_dep_groups (grp TEXT PRIMARY KEY, incomplete INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS jq_dep_members (grp TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (grp, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS jq_job_deps (key TEXT PRIMARY KEY, dep_grps TEXT NOT NULL, targets TEXT NOT NULL, unmet INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS jq_dep_waits (target TEXT NOT NULL, dependent TEXT NOT NULL, PRIMARY KEY (target, dependent)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS jq_dep_waits_dependent ON jq_dep_waits (dependent);
+
 CREATE TABLE IF NOT EXISTS jq_limits (name TEXT PRIMARY KEY, lim INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS jq_req_hist (

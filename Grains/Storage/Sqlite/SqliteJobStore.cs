@@ -1,4 +1,5 @@
 using System.Data.Common;
+using JobQueue.Grains.Storage.Dependencies;
 using JobQueue.Home;
 using Microsoft.Data.Sqlite;
 
@@ -126,16 +127,20 @@ public sealed partial class SqliteJobStore : SqlJobStore
                 using var transaction = writer.BeginTransaction(deferred: false);
                 var effects = new BatchEffects();
                 var outcomes = new List<WriteOutcome>(batch.Count);
+                var dependencies = new DependencyTables(writer, transaction);
                 foreach (var write in batch)
                 {
                     outcomes.Add(write switch
                     {
-                        InsertJobs insert => Insert(transaction, insert, effects),
+                        InsertJobs insert => Insert(transaction, insert, effects, dependencies),
                         JobChange change => Change(transaction, change, effects),
                         _ => throw new ArgumentException($"unknown write {write.GetType().Name}", nameof(batch)),
                     });
                 }
 
+                // The writer's commands complete synchronously: these tasks are done when they return.
+                var committed = batch.Where((w, i) => w is JobChange && outcomes[i] is Committed).Cast<JobChange>();
+                DependencyRules.Attach(batch, outcomes, DependencyRules.FinishedAsync(dependencies, committed, effects).GetAwaiter().GetResult());
                 _effects!.Apply(transaction, effects);
                 transaction.Commit();
                 return outcomes;
@@ -291,7 +296,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
         _insertEnv = SqliteEffects.Command(writer, "INSERT INTO jq_envs (env_key, data) VALUES (@key, @data) ON CONFLICT (env_key) DO NOTHING", "key", "data");
     }
 
-    private Inserted Insert(SqliteTransaction transaction, InsertJobs insert, BatchEffects effects)
+    private Inserted Insert(SqliteTransaction transaction, InsertJobs insert, BatchEffects effects, DependencyTables dependencies)
     {
         var envCmd = _insertEnv!;
         envCmd.Transaction = transaction;
@@ -309,13 +314,17 @@ public sealed partial class SqliteJobStore : SqlJobStore
             BindJob(cmd, transaction, job, JobRows.InsertColumns);
             if (cmd.ExecuteScalar() is long seq)
             {
-                var added = job with { Seq = seq };
-                inserted.Add(added);
-                effects.Added(added);
+                inserted.Add(job with { Seq = seq });
             }
         }
 
-        return new Inserted(inserted, insert.Jobs.Count - inserted.Count);
+        var stored = DependencyRules.AddedAsync(dependencies, inserted, insert.Deps).GetAwaiter().GetResult();
+        foreach (var job in stored)
+        {
+            effects.Added(job);
+        }
+
+        return new Inserted(stored, insert.Jobs.Count - stored.Count);
     }
 
     private WriteOutcome Change(SqliteTransaction transaction, JobChange change, BatchEffects effects)

@@ -1,0 +1,140 @@
+namespace JobQueue.Grains.Storage.Dependencies;
+
+/// <summary>
+/// What adding and finishing jobs do to their dependents, inside the store's transaction (the same rules for SQLite and
+/// PostgreSQL). A dependent counts its unmet targets: a group target is met while the group has no incomplete member, a
+/// job target once that job completed. Finishing a job costs a look at its own groups and at its direct waiters,
+/// never a scan; a dependent whose count reaches zero is made ready in the same transaction.
+/// </summary>
+internal static class DependencyRules
+{
+    /// <summary>
+    /// Settles new jobs: their memberships, what they wait on and so their state (dependent, or ready when all is met
+    /// already), and waiters of a group that was done and has a new member now. Returns the jobs as they were stored.
+    /// </summary>
+    public static async Task<List<JobRecord>> AddedAsync(DependencyTables tables, IReadOnlyList<JobRecord> inserted, IReadOnlyDictionary<string, JobDeps> deps)
+    {
+        if (deps.Count == 0)
+        {
+            return [.. inserted];
+        }
+
+        var reopened = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var job in inserted)
+        {
+            foreach (var group in deps.GetValueOrDefault(job.Key)?.DepGroups ?? [])
+            {
+                if (await tables.JoinAsync(group, job.Key).ConfigureAwait(false))
+                {
+                    reopened.Add(group);
+                }
+            }
+        }
+
+        var stored = new List<JobRecord>(inserted.Count);
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var job in inserted)
+        {
+            added.Add(job.Key);
+            if (!deps.TryGetValue(job.Key, out var own))
+            {
+                stored.Add(job);
+                continue;
+            }
+
+            long unmet = 0;
+            foreach (var target in own.Targets)
+            {
+                unmet += await tables.UnmetAsync(target).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            await tables.PutAsync(job.Key, own.DepGroups, own.Targets, unmet).ConfigureAwait(false);
+            await tables.WaitAsync(job.Key, own.Targets).ConfigureAwait(false);
+            var state = unmet > 0 ? JobState.Dependent : job.State == JobState.Dependent ? JobState.Ready : job.State;
+            if (state != job.State)
+            {
+                await tables.SetStateAsync(job, state).ConfigureAwait(false);
+            }
+
+            stored.Add(job with { State = state });
+        }
+
+        // A group that was done has an incomplete member again: dependents still waiting (on something else) wait for it too.
+        foreach (var group in reopened)
+        {
+            foreach (var waiter in await tables.WaitersAsync(JobDependencies.GroupTarget(group)).ConfigureAwait(false))
+            {
+                if (!added.Contains(waiter))
+                {
+                    await tables.AddUnmetAsync(waiter, 1).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Settles jobs that completed (archive) or were removed (delete) in this transaction: their groups, and their
+    /// waiters, which become ready once nothing else is unmet. Returns the jobs made ready; their changes are in <paramref name="effects"/>.
+    /// </summary>
+    public static async Task<List<JobRecord>> FinishedAsync(DependencyTables tables, IEnumerable<JobChange> committed, BatchEffects effects)
+    {
+        var met = new List<string>();
+        foreach (var change in committed.Where(c => c.Kind is JobChangeKind.Archive or JobChangeKind.Delete).OrderBy(c => c.Before.Key, StringComparer.Ordinal))
+        {
+            var key = change.Before.Key;
+            if (!await tables.InvolvedAsync(key).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var removed = change.Kind == JobChangeKind.Delete;
+            var groups = (await tables.GroupsOfAsync([key]).ConfigureAwait(false)).GetValueOrDefault(key) ?? [];
+            foreach (var group in groups.Order(StringComparer.Ordinal))
+            {
+                if (await tables.LeaveAsync(group, key, removed).ConfigureAwait(false))
+                {
+                    met.Add(JobDependencies.GroupTarget(group));
+                }
+            }
+
+            if (!removed)
+            {
+                met.Add(JobDependencies.JobTarget(key));
+            }
+
+            await tables.ForgetAsync(key, removed).ConfigureAwait(false);
+        }
+
+        var released = new List<JobRecord>();
+        foreach (var target in met)
+        {
+            foreach (var waiter in await tables.WaitersAsync(target).ConfigureAwait(false))
+            {
+                if (await tables.AddUnmetAsync(waiter, -1).ConfigureAwait(false) is 0 && await tables.ReleaseAsync(waiter).ConfigureAwait(false) is { } release)
+                {
+                    effects.Changed(new JobChange(release.Before, release.After, JobChangeKind.Update));
+                    released.Add(release.After);
+                }
+            }
+        }
+
+        return released;
+    }
+
+    /// <summary>Hands the jobs made ready to the first finishing change of the batch that committed, whose grain announces them.</summary>
+    public static void Attach(IReadOnlyList<StoreWrite> batch, IList<WriteOutcome> outcomes, IReadOnlyList<JobRecord> released)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        for (var i = 0; i < batch.Count && released.Count > 0; i++)
+        {
+            if (batch[i] is JobChange { Kind: JobChangeKind.Archive or JobChangeKind.Delete } && outcomes[i] is Committed)
+            {
+                outcomes[i] = new Committed { Released = released };
+                return;
+            }
+        }
+    }
+}

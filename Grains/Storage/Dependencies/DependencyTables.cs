@@ -1,0 +1,178 @@
+using System.Data.Common;
+
+namespace JobQueue.Grains.Storage.Dependencies;
+
+/// <summary>
+/// The dependency tables inside a store's open transaction, in SQL that SQLite and PostgreSQL both read: a group's
+/// count of incomplete members (jq_dep_groups) and its members (jq_dep_members), each job's groups and unmet
+/// dependencies (jq_job_deps), and who waits on what (jq_dep_waits).
+/// </summary>
+internal sealed class DependencyTables(DbConnection connection, DbTransaction? transaction)
+{
+    /// <summary>True if a job has dependencies or belongs to a dependency group, or another job waits on it: its end has to be looked into.</summary>
+    public async Task<bool> InvolvedAsync(string key) =>
+        await ScalarAsync(
+            "SELECT 1 WHERE EXISTS (SELECT 1 FROM jq_job_deps WHERE key = @key) OR EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = @target)",
+            ("@key", key),
+            ("@target", JobDependencies.JobTarget(key))).ConfigureAwait(false) is not null;
+
+    /// <summary>Sets the state of a job just inserted in this transaction (its row is still at its first version).</summary>
+    public Task SetStateAsync(JobRecord job, JobState state) =>
+        ExecuteAsync("UPDATE jq_jobs SET state = @state WHERE key = @key AND seq = @seq", ("@state", (long)state), ("@key", job.Key), ("@seq", job.Seq));
+
+    /// <summary>The dependency groups of each of <paramref name="keys"/> that has any.</summary>
+    public async Task<Dictionary<string, string[]>> GroupsOfAsync(IEnumerable<string> keys)
+    {
+        var groups = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (await ScalarAsync("SELECT dep_grps FROM jq_job_deps WHERE key = @key AND dep_grps <> ''", ("@key", key)).ConfigureAwait(false) is string list)
+            {
+                groups[key] = list.Split(',');
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>Records a new job's groups, targets and unmet count (replacing what an earlier run of the same key left).</summary>
+    public Task PutAsync(string key, IReadOnlyList<string> groups, IReadOnlyList<string> targets, long unmet) => ExecuteAsync(
+        "INSERT INTO jq_job_deps (key, dep_grps, targets, unmet) VALUES (@key, @groups, @targets, @unmet) " +
+        "ON CONFLICT (key) DO UPDATE SET dep_grps = excluded.dep_grps, targets = excluded.targets, unmet = excluded.unmet",
+        ("@key", key),
+        ("@groups", string.Join(',', groups)),
+        ("@targets", string.Join('\n', targets)),
+        ("@unmet", unmet));
+
+    /// <summary>A new incomplete member of <paramref name="group"/>: true if the group had been done (it had members, none incomplete).</summary>
+    public async Task<bool> JoinAsync(string group, string key)
+    {
+        await ExecuteAsync("INSERT INTO jq_dep_members (grp, key) VALUES (@grp, @key) ON CONFLICT (grp, key) DO NOTHING", ("@grp", group), ("@key", key)).ConfigureAwait(false);
+        var before = await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", group)).ConfigureAwait(false);
+        await ExecuteAsync(
+            "INSERT INTO jq_dep_groups (grp, incomplete) VALUES (@grp, 1) ON CONFLICT (grp) DO UPDATE SET incomplete = jq_dep_groups.incomplete + 1",
+            ("@grp", group)).ConfigureAwait(false);
+        return before is long incomplete && incomplete == 0;
+    }
+
+    /// <summary>A member of <paramref name="group"/> completed (or, <paramref name="removed"/>, left it): true if none is incomplete now.</summary>
+    public async Task<bool> LeaveAsync(string group, string key, bool removed)
+    {
+        if (removed)
+        {
+            await ExecuteAsync("DELETE FROM jq_dep_members WHERE grp = @grp AND key = @key", ("@grp", group), ("@key", key)).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync("UPDATE jq_dep_groups SET incomplete = incomplete - 1 WHERE grp = @grp AND incomplete > 0", ("@grp", group)).ConfigureAwait(false);
+        return await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", group)).ConfigureAwait(false) is 0L;
+    }
+
+    /// <summary>True if <paramref name="target"/> ("g:group" or "k:key") is not met yet.</summary>
+    public async Task<bool> UnmetAsync(string target) => target[0] == 'g'
+        ? await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", target[2..])).ConfigureAwait(false) is long n && n > 0
+        : await ScalarAsync("SELECT 1 FROM jq_jobs WHERE key = @key", ("@key", target[2..])).ConfigureAwait(false) is not null;
+
+    /// <summary>Records that <paramref name="dependent"/> waits on each of <paramref name="targets"/>.</summary>
+    public async Task WaitAsync(string dependent, IEnumerable<string> targets)
+    {
+        foreach (var target in targets)
+        {
+            await ExecuteAsync(
+                "INSERT INTO jq_dep_waits (target, dependent) VALUES (@target, @dependent) ON CONFLICT (target, dependent) DO NOTHING",
+                ("@target", target),
+                ("@dependent", dependent)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The jobs that wait on <paramref name="target"/>, in key order.</summary>
+    public Task<List<string>> WaitersAsync(string target) =>
+        ListAsync("SELECT dependent FROM jq_dep_waits WHERE target = @target ORDER BY dependent", ("@target", target));
+
+    /// <summary>Forgets what <paramref name="dependent"/> waited on (it completed or was removed); with <paramref name="removed"/>, its record too.</summary>
+    public async Task ForgetAsync(string dependent, bool removed)
+    {
+        await ExecuteAsync("DELETE FROM jq_dep_waits WHERE dependent = @key", ("@key", dependent)).ConfigureAwait(false);
+        if (removed)
+        {
+            await ExecuteAsync("DELETE FROM jq_job_deps WHERE key = @key", ("@key", dependent)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to the unmet count of a job that is still dependent; its new count, or null if it is not dependent.</summary>
+    public async Task<long?> AddUnmetAsync(string key, long delta) =>
+        await ScalarAsync(
+            $"UPDATE jq_job_deps SET unmet = unmet + @delta WHERE key = @key AND EXISTS (SELECT 1 FROM jq_jobs WHERE jq_jobs.key = @key AND jq_jobs.state = {(int)JobState.Dependent}) RETURNING unmet",
+            ("@key", key),
+            ("@delta", delta)).ConfigureAwait(false) as long?;
+
+    /// <summary>Makes the dependent job <paramref name="key"/> ready (a new version of its row): its row before and after, or null if it was not dependent.</summary>
+    public async Task<(JobRecord Before, JobRecord After)?> ReleaseAsync(string key)
+    {
+        await using var read = Command($"SELECT {JobRows.SelectList(false)} FROM jq_jobs WHERE key = @key AND state = {(int)JobState.Dependent}", ("@key", key));
+        JobRecord? before = null;
+        await using (var reader = await read.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                before = JobRows.Read(reader);
+            }
+        }
+
+        if (before is null)
+        {
+            return null;
+        }
+
+        var after = before with { State = JobState.Ready, Version = before.Version + 1 };
+        await ExecuteAsync(
+            "UPDATE jq_jobs SET state = @state, version = @version WHERE key = @key AND seq = @seq AND version = @expected",
+            ("@state", (long)after.State),
+            ("@version", after.Version),
+            ("@key", key),
+            ("@seq", before.Seq),
+            ("@expected", before.Version)).ConfigureAwait(false);
+        return (before, after);
+    }
+
+    private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(parameter);
+        }
+
+        return cmd;
+    }
+
+    private async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(sql, parameters);
+        await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(sql, parameters);
+        var value = await cmd.ExecuteScalarAsync().ConfigureAwait(false);
+        return value is DBNull ? null : value is int i ? (long)i : value;
+    }
+
+    private async Task<List<string>> ListAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(sql, parameters);
+        var values = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}
