@@ -16,6 +16,8 @@ public sealed class AddOptions
     private readonly Option<int> _retries = new("--retries", "-r") { Description = "Times a failing command is retried before it is buried", DefaultValueFactory = _ => JobQueueDefaults.Retries };
     private readonly Option<string[]> _env = new("--env", "-e") { Description = "KEY=value added to the commands' environment (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _limitGroups = new("--limit-grps", "-l") { Description = "Limit groups of the commands, comma-separated; \"name:N\" also sets that group's limit" };
+    private readonly Option<string?> _depGroups = new("--dep-grps") { Description = "Dependency groups the commands belong to, comma-separated" };
+    private readonly Option<string?> _deps = new("--deps", "-d") { Description = "Dependency groups whose every member must complete before the commands run, comma-separated" };
     private readonly Option<bool> _rerun = new("--rerun") { Description = "Run commands again that already completed (by default they count as existed)" };
 
     /// <summary>True if completed commands should run again.</summary>
@@ -25,7 +27,7 @@ public sealed class AddOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { _cwd, _repGroup, _reqGroup, _memory, _time, _cpus, _override, _priority, _retries, _env, _limitGroups, _rerun })
+        foreach (var option in new Option[] { _cwd, _repGroup, _reqGroup, _memory, _time, _cpus, _override, _priority, _retries, _env, _limitGroups, _depGroups, _deps, _rerun })
         {
             command.Options.Add(option);
         }
@@ -57,6 +59,8 @@ public sealed class AddOptions
             Retries = parse.GetValue(_retries),
             EnvOverrides = env,
             LimitGroups = parse.GetValue(_limitGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            DepGroups = parse.GetValue(_depGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Deps = parse.GetValue(_deps)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
         };
     }
 }

@@ -35,4 +35,10 @@ public sealed record JobDefaults
 
     /// <summary>Limit groups ("name" or "name:N"); null: none.</summary>
     public IReadOnlyList<string>? LimitGroups { get; init; }
+
+    /// <summary>Dependency groups the jobs belong to; null: none.</summary>
+    public IReadOnlyList<string>? DepGroups { get; init; }
+
+    /// <summary>Dependency groups the jobs wait on; null: none.</summary>
+    public IReadOnlyList<string>? Deps { get; init; }
 }

@@ -46,6 +46,8 @@ public static class JobFile
                 Retries = defaults.Retries,
                 Env = env,
                 LimitGroups = defaults.LimitGroups,
+                DepGroups = defaults.DepGroups,
+                Deps = defaults.Deps,
             };
             jobs.Add(options.Length == 0 ? spec : JobOptions.Apply(spec, options, number, defaults.Cwd));
             lines.Add(number);

@@ -104,6 +104,8 @@ public static class RunCommand
         var done = Math.Clamp(now.Complete - before.Complete, 0, total);
         var failed = Math.Min(now.Buried, total - done);
         var running = now.Reserved + now.Running;
+        // Dependents are released in the commit that completes their last dependency: once nothing else of the file
+        // can run, those left wait on buried jobs, and the run is over.
         var finished = now.Delayed + now.Ready + now.Reserved + now.Running == 0;
         return (done, running, failed, finished);
     }

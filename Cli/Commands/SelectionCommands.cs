@@ -14,12 +14,17 @@ public static class SelectionCommands
         (client, filter, _, ct) => client.ApplyAsync(filter, BulkAction.Kick, ct));
 
     /// <summary>"remove": delete jobs that are not running.</summary>
-    public static Command Remove() => Create(
-        "remove",
-        "Remove jobs that are not reserved or running",
-        "removed",
-        allowState: true,
-        (client, filter, _, ct) => client.ApplyAsync(filter, BulkAction.Delete, ct));
+    public static Command Remove()
+    {
+        var withDependents = new Option<bool>("--with-dependents") { Description = "Also remove the jobs that wait on them (without it, removing a job others wait on is refused)" };
+        return Create(
+            "remove",
+            "Remove jobs that are not reserved or running",
+            "removed",
+            allowState: true,
+            (client, filter, parse, ct) => client.ApplyAsync(filter, parse.GetValue(withDependents) ? BulkAction.DeleteWithDependents : BulkAction.Delete, ct),
+            command => command.Options.Add(withDependents));
+    }
 
     /// <summary>"kill": stop running jobs; they are buried.</summary>
     public static Command Kill() => Create(

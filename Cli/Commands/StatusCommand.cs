@@ -15,7 +15,7 @@ public static class StatusCommand
         var repGroup = new Option<string?>("--rep-grp", "-i") { Description = "Only this reporting group" };
         var cmd = new Option<string?>("--cmd") { Description = "Only the job running this command" };
         var cwd = new Option<string?>("--cwd") { Description = "With --cmd: the job's directory (default: the current one)" };
-        var state = new Option<string?>("--state", "-s") { Description = "Only jobs in this state: delayed, ready, reserved, running, buried, complete" };
+        var state = new Option<string?>("--state", "-s") { Description = "Only jobs in this state: dependent, delayed, ready, reserved, running, buried, complete" };
         var limit = new Option<int>("--limit", "-l") { Description = "At most this many jobs per state, exit code and fail reason (0: all)" };
         var std = new Option<bool>("--std") { Description = "Include the head and tail of stdout and stderr" };
         var env = new Option<bool>("--env") { Description = "Include the environment" };
@@ -31,7 +31,7 @@ public static class StatusCommand
             JobState? wanted = null;
             if (parse.GetValue(state) is { } name)
             {
-                wanted = JobStates.TryParse(name, out var parsed) ? parsed : throw new FormatException($"--state \"{name}\" is not one of delayed, ready, reserved, running, buried, complete");
+                wanted = JobStates.TryParse(name, out var parsed) ? parsed : throw new FormatException($"--state \"{name}\" is not one of dependent, delayed, ready, reserved, running, buried, complete");
             }
 
             if (parse.GetValue(limit) < 0)
@@ -126,10 +126,10 @@ public static class StatusCommand
         }
 
         var table = new Table().Title("jobs by rep group");
-        table.AddColumns("rep group", "delayed", "ready", "reserved", "running", "buried", "complete");
+        table.AddColumns("rep group", "dependent", "delayed", "ready", "reserved", "running", "buried", "complete");
         foreach (var c in counts)
         {
-            table.AddRow(c.RepGroup.EscapeMarkup(), $"{c.Delayed}", $"{c.Ready}", $"{c.Reserved}", $"{c.Running}", c.Buried > 0 ? $"[red]{c.Buried}[/]" : "0", $"{c.Complete}");
+            table.AddRow(c.RepGroup.EscapeMarkup(), $"{c.Dependent}", $"{c.Delayed}", $"{c.Ready}", $"{c.Reserved}", $"{c.Running}", c.Buried > 0 ? $"[red]{c.Buried}[/]" : "0", $"{c.Complete}");
         }
 
         Cli.Out.Write(table);

@@ -56,7 +56,7 @@ public static class WhyCommand
         var context = await client.GetWhyContextAsync(cancellationToken).ConfigureAwait(false);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var jobs = 0;
-        foreach (var state in new[] { JobState.Ready, JobState.Delayed, JobState.Buried, JobState.Reserved, JobState.Running })
+        foreach (var state in new[] { JobState.Dependent, JobState.Ready, JobState.Delayed, JobState.Buried, JobState.Reserved, JobState.Running })
         {
             await foreach (var job in client.ListAllAsync(new JobFilter { RepGroup = repGroup, State = state }, false, false, cancellationToken).ConfigureAwait(false))
             {

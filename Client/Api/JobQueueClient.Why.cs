@@ -22,9 +22,9 @@ public sealed partial class JobQueueClient
     {
         ArgumentNullException.ThrowIfNull(job);
         var context = await GetWhyContextAsync(cancellationToken).ConfigureAwait(false);
-        var ahead = job.State == JobState.Ready
-            ? await Call("CountAhead", _cluster.GetGrain<IJobQueryGrain>(0).CountAhead(job.Key), cancellationToken).ConfigureAwait(false)
-            : null;
-        return JobReasons.Explain(job, context, ahead);
+        var query = _cluster.GetGrain<IJobQueryGrain>(0);
+        var ahead = job.State == JobState.Ready ? await Call("CountAhead", query.CountAhead(job.Key), cancellationToken).ConfigureAwait(false) : null;
+        var wait = job.State == JobState.Dependent ? await Call("DependencyWait", query.DependencyWait(job.Key), cancellationToken).ConfigureAwait(false) : null;
+        return JobReasons.Explain(job, context, ahead, wait);
     }
 }

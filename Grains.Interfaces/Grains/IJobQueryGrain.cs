@@ -8,6 +8,10 @@ public interface IJobQueryGrain : IGrainWithIntegerKey
     [Alias("CountAhead")]
     Task<int?> CountAhead(string key);
 
+    /// <summary>What the dependent job <paramref name="key"/> still waits on; null if it has no dependencies.</summary>
+    [Alias("DependencyWait")]
+    Task<DependencyWait?> DependencyWait(string key);
+
     /// <summary>Each key's incomplete job, else its latest completed run; unknown keys are left out.</summary>
     [Alias("GetByKeys")]
     Task<IReadOnlyList<Job>> GetByKeys(IReadOnlyList<string> keys, bool getStd, bool getEnv);

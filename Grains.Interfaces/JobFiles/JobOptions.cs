@@ -4,7 +4,7 @@ namespace JobQueue;
 
 /// <summary>
 /// The options a job file line carries after a tab, and the REST API takes per job: a JSON object of
-/// {"rep_grp","req_grp","memory","time","cpus","override","priority","retries","cwd","env","limit_grps"}.
+/// {"rep_grp","req_grp","memory","time","cpus","override","priority","retries","cwd","env","limit_grps","dep_grps","deps","cmd_deps"}.
 /// </summary>
 public static class JobOptions
 {
@@ -71,7 +71,10 @@ public static class JobOptions
                 "cwd" => spec with { Cwd = Path.GetFullPath(Text(value, option.Name, line), baseCwd) },
                 "env" => spec with { Env = MergeEnvironment(spec.Env ?? [], Strings(value, option.Name, line, "\"KEY=value\" strings")) },
                 "limit_grps" => spec with { LimitGroups = Strings(value, option.Name, line, "group names (\"name\" or \"name:limit\")") },
-                _ => throw new JobFileException(line, $"unknown option \"{option.Name}\" (known: rep_grp, req_grp, memory, time, cpus, override, priority, retries, cwd, env, limit_grps)"),
+                "dep_grps" => spec with { DepGroups = Strings(value, option.Name, line, "dependency group names") },
+                "deps" => spec with { Deps = Strings(value, option.Name, line, "dependency group names") },
+                "cmd_deps" => spec with { CmdDeps = CommandRefs(value, option.Name, line, spec.Cwd) },
+                _ => throw new JobFileException(line, $"unknown option \"{option.Name}\" (known: rep_grp, req_grp, memory, time, cpus, override, priority, retries, cwd, env, limit_grps, dep_grps, deps, cmd_deps)"),
             };
         }
 
@@ -88,6 +91,24 @@ public static class JobOptions
         value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
             ? [.. value.EnumerateArray().Select(e => e.GetString()!)]
             : throw new JobFileException(line, $"{name} must be an array of {what}");
+
+    // [{"cmd":"...","cwd":"..."}], the directory defaulting to the job's own.
+    private static JobRef[] CommandRefs(JsonElement value, string name, int line, string cwd)
+    {
+        var problem = $"{name} must be an array of {{\"cmd\":\"...\",\"cwd\":\"...\"}} (cwd defaults to the job's own)";
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new JobFileException(line, problem);
+        }
+
+        return
+        [
+            .. value.EnumerateArray().Select(item =>
+                item.ValueKind == JsonValueKind.Object && item.TryGetProperty("cmd", out var cmd) && cmd.ValueKind == JsonValueKind.String
+                    ? JobRef.For(cmd.GetString()!, item.TryGetProperty("cwd", out var dir) && dir.ValueKind == JsonValueKind.String ? Path.GetFullPath(dir.GetString()!, cwd) : cwd)
+                    : throw new JobFileException(line, problem)),
+        ];
+    }
 
     private static T Parse<T>(Func<T> parse, string name, int line)
     {

@@ -12,4 +12,7 @@ public enum BulkAction
 
     /// <summary>Reserved and running jobs are stopped and buried (the CLI's kill).</summary>
     Kill = 2,
+
+    /// <summary>As <see cref="Delete"/>, and first every job that waits on a removed one, however indirectly (remove --with-dependents).</summary>
+    DeleteWithDependents = 3,
 }

@@ -9,7 +9,7 @@ public static class JobReasons
     /// The reasons <paramref name="job"/> is where it is; <paramref name="ahead"/> is how many ready jobs of its scheduler
     /// group would be handed out before it, when known.
     /// </summary>
-    public static IReadOnlyList<string> Explain(Job job, WhyContext context, int? ahead = null)
+    public static IReadOnlyList<string> Explain(Job job, WhyContext context, int? ahead = null, DependencyWait? wait = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(context);
@@ -20,9 +20,23 @@ public static class JobReasons
             JobState.Reserved => [$"runner {job.ReservedBy} reserved it and is about to start it"],
             JobState.Buried => [$"it is buried after failing: {(job.FailReason.Length > 0 ? job.FailReason : $"exit code {job.ExitCode}")}; \"jobqueue retry\" runs it again"],
             JobState.Delayed => [Delayed(job)],
+            JobState.Dependent => [Dependent(wait)],
             JobState.Ready => Ready(job, context, ahead),
             _ => [$"it is {job.State.ToName()}"],
         };
+    }
+
+    private static string Dependent(DependencyWait? wait)
+    {
+        if (wait is null)
+        {
+            return "it waits for its dependencies to complete (\"jobqueue why KEY\" says which)";
+        }
+
+        var buried = wait.Unmet.Sum(u => u.Buried);
+        var what = string.Join(", ", wait.Unmet.Select(u => u.Buried > 0 ? $"{u.Name} ({u.Incomplete} incomplete, {u.Buried} buried)" : $"{u.Name} ({u.Incomplete} incomplete)"));
+        return $"it waits on {wait.Unmet.Count} of its {wait.Total} dependencies: {what}"
+            + (buried > 0 ? $"; {buried} buried job{(buried == 1 ? "" : "s")} among them keep it waiting until retried or removed" : "");
     }
 
     private static string Delayed(Job job)

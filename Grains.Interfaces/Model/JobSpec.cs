@@ -40,6 +40,18 @@ public sealed record JobSpec
     /// <summary>The limit groups the job is in ("irods", or "irods:10" to set that group's limit while adding); null or empty: none.</summary>
     [Id(11)] public IReadOnlyList<string>? LimitGroups { get; init; }
 
+    /// <summary>The dependency groups the job belongs to: jobs that wait on one of them wait for this job too.</summary>
+    [Id(12)] public IReadOnlyList<string>? DepGroups { get; init; }
+
+    /// <summary>Dependency groups whose every member must be complete before this job is ready.</summary>
+    [Id(13)] public IReadOnlyList<string>? Deps { get; init; }
+
+    /// <summary>Jobs (by command and directory) that must be complete before this job is ready.</summary>
+    [Id(14)] public IReadOnlyList<JobRef>? CmdDeps { get; init; }
+
+    /// <summary>True if the job waits on anything.</summary>
+    public bool HasDependencies => Deps is { Count: > 0 } || CmdDeps is { Count: > 0 };
+
     /// <summary>The key of this job: a hash of its cwd and cmd.</summary>
     public string Key => JobKey.For(Cwd, Cmd);
 }

@@ -128,6 +128,22 @@ public static class JobSpecValidator
             }
         }
 
+        foreach (var (field, names) in new[] { (nameof(JobSpec.DepGroups), job.DepGroups), (nameof(JobSpec.Deps), job.Deps) })
+        {
+            for (var g = 0; g < (names?.Count ?? 0); g++)
+            {
+                if (JobDependencies.NameProblem(names![g]) is { } problem)
+                {
+                    Problem($"{field}[{g}]", problem);
+                }
+            }
+        }
+
+        if (key is not null && job.CmdDeps?.Any(d => d?.Key == key) == true)
+        {
+            Problem(nameof(JobSpec.CmdDeps), "names the job itself");
+        }
+
         if (job.Env is { } env)
         {
             for (var e = 0; e < env.Count; e++)

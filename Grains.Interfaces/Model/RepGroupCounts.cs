@@ -25,6 +25,9 @@ public sealed record RepGroupCounts
     /// <summary>Runs completed.</summary>
     [Id(6)] public long Complete { get; init; }
 
+    /// <summary>Jobs waiting for their dependencies.</summary>
+    [Id(7)] public long Dependent { get; init; }
+
     /// <summary>The counts of <paramref name="groups"/> added up, under the name <paramref name="name"/>.</summary>
     public static RepGroupCounts Sum(IReadOnlyCollection<RepGroupCounts> groups, string name = "")
     {
@@ -32,6 +35,7 @@ public sealed record RepGroupCounts
         return new RepGroupCounts
         {
             RepGroup = name,
+            Dependent = groups.Sum(g => g.Dependent),
             Delayed = groups.Sum(g => g.Delayed),
             Ready = groups.Sum(g => g.Ready),
             Reserved = groups.Sum(g => g.Reserved),
@@ -42,11 +46,12 @@ public sealed record RepGroupCounts
     }
 
     /// <summary>All jobs not complete.</summary>
-    public long Incomplete => Delayed + Ready + Reserved + Running + Buried;
+    public long Incomplete => Dependent + Delayed + Ready + Reserved + Running + Buried;
 
     /// <summary>The count for one state.</summary>
     public long this[JobState state] => state switch
     {
+        JobState.Dependent => Dependent,
         JobState.Delayed => Delayed,
         JobState.Ready => Ready,
         JobState.Reserved => Reserved,

@@ -28,6 +28,9 @@ public sealed record ServerStats
     /// <summary>Runners the manager's scheduler has alive (running or waiting for jobs).</summary>
     [Id(7)] public int Runners { get; init; }
 
+    /// <summary>Jobs waiting for their dependencies.</summary>
+    [Id(9)] public long Dependent { get; init; }
+
     /// <summary>Why runners of a scheduler group have not started, in the words of the scheduler asked (Slurm's pending reasons), by group.</summary>
     [Id(8)] public IReadOnlyDictionary<string, string> SchedulerNotes { get; init; } = new Dictionary<string, string>();
 }

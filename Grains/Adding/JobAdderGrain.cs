@@ -31,6 +31,7 @@ public sealed partial class JobAdderGrain(
         }
 
         Check(batch);
+        var deps = await DependencyCheck.CheckAsync(store, batch).ConfigureAwait(true);
         var now = time.GetUtcNow();
         var recommendations = new Dictionary<string, Recommendation?>(StringComparer.Ordinal);
         var records = new List<JobRecord>(batch.Jobs.Count);
@@ -75,7 +76,7 @@ public sealed partial class JobAdderGrain(
                 EnvKey = batch.EnvKeys[i],
                 // Only the limit groups: the requirements part follows from learning, below.
                 Queue = SchedulerGroup.LimitSuffix(LimitGroups.Names(spec.LimitGroups)),
-                State = JobState.Ready,
+                State = spec.HasDependencies ? JobState.Dependent : JobState.Ready,
                 UntilBuried = spec.Retries + 1,
                 AddedAt = now,
             };
@@ -90,8 +91,8 @@ public sealed partial class JobAdderGrain(
         }
 
         var envs = batch.Envs.Where(e => batch.EnvKeys.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-        var outcome = (Inserted)await writer.WriteAsync(new InsertJobs(records, envs)).ConfigureAwait(true);
-        await AnnounceAsync(outcome.Jobs).ConfigureAwait(true);
+        var outcome = (Inserted)await writer.WriteAsync(new InsertJobs(records, envs) { Deps = deps }).ConfigureAwait(true);
+        await AnnounceAsync([.. outcome.Jobs.Where(j => j.State == JobState.Ready)]).ConfigureAwait(true);
         return new AddResult(outcome.Jobs.Count, batch.Jobs.Count - outcome.Jobs.Count);
     }
 

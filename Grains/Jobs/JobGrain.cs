@@ -197,6 +197,14 @@ public sealed partial class JobGrain(
             return false;
         }
 
+        if (await store.GetWaitingDependentsAsync(Key, CancellationToken.None).ConfigureAwait(true) is { Count: > 0 } waiting)
+        {
+            throw Error(
+                JobQueueErrorKind.BadRequest,
+                "Delete",
+                $"{(waiting.Count == 1 ? "1 job waits" : $"{waiting.Count} jobs wait")} on it; remove them first, or with it (remove --with-dependents)");
+        }
+
         await CommitAsync("Delete", row, JobChangeKind.Delete).ConfigureAwait(true);
         DeactivateOnIdle();
         return true;
@@ -351,6 +359,17 @@ public sealed partial class JobGrain(
         }
 
         _row = kind == JobChangeKind.Update ? next : null;
+        if (outcome is Committed { Released.Count: > 0 } committed)
+        {
+            // Their last dependency completed in this commit: their queues learn of them as of any job made ready.
+            foreach (var released in committed.Released.GroupBy(r => r.Queue, StringComparer.Ordinal))
+            {
+                var queue = GrainFactory.GetGrain<IQueueGrain>(released.Key);
+                ReadyEntry[] entries = [.. released.Select(r => r.ReadyEntry)];
+                Queue.Announcements.SendAsync(() => queue.JobsReady(entries)).Ignore();
+            }
+        }
+
         if (LimitSlots.Given(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged)) is { Count: > 0 } freed)
         {
             // Queues held back by these groups may reserve again.

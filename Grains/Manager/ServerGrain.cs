@@ -31,6 +31,7 @@ public sealed class ServerGrain(
         return new ServerStats
         {
             ServerInfo = Info(),
+            Dependent = Sum(JobState.Dependent),
             Delayed = Sum(JobState.Delayed),
             Ready = Sum(JobState.Ready),
             Running = Sum(JobState.Reserved, JobState.Running),

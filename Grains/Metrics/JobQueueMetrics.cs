@@ -31,7 +31,7 @@ public sealed class JobQueueMetrics : IDisposable
         _completed = _meter.CreateCounter<long>("jobqueue.jobs.completed", "{job}", "Jobs that completed and were archived");
         _failed = _meter.CreateCounter<long>("jobqueue.jobs.failed", "{job}", "Runs that ended in failure (released or buried)");
         _buried = _meter.CreateCounter<long>("jobqueue.jobs.buried", "{job}", "Jobs buried");
-        foreach (var state in new[] { JobState.Delayed, JobState.Ready, JobState.Running, JobState.Buried })
+        foreach (var state in new[] { JobState.Dependent, JobState.Delayed, JobState.Ready, JobState.Running, JobState.Buried })
         {
             _meter.CreateObservableGauge($"jobqueue.jobs.{state.ToName()}", () => Count(state), "{job}", $"Jobs {state.ToName()} now");
         }

@@ -15,7 +15,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         var (applies, first, last) = action switch
         {
             BulkAction.Kick => ((Func<JobState, bool>)(s => s == JobState.Buried), JobState.Buried, JobState.Buried),
-            BulkAction.Delete => (NotLeasedOrComplete, JobState.Delayed, JobState.Buried),
+            BulkAction.Delete or BulkAction.DeleteWithDependents => (NotLeasedOrComplete, JobState.Dependent, JobState.Buried),
             BulkAction.Kill => (s => s.IsLeased(), JobState.Reserved, JobState.Running),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "not a bulk action"),
         };
@@ -41,7 +41,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
             }
         }
 
-        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Delayed, JobState.Buried, job => job.Modify(changes)).ConfigureAwait(true);
+        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.Modify(changes)).ConfigureAwait(true);
     }
 
     private static bool NotLeasedOrComplete(JobState state) => !state.IsLeased() && state != JobState.Complete;
@@ -107,10 +107,25 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         return given;
     }
 
-    private static Task<bool> Act(IJobGrain job, BulkAction action) => action switch
+    private Task<bool> Act(IJobGrain job, BulkAction action) => action switch
     {
         BulkAction.Kick => job.Kick(),
         BulkAction.Delete => job.Delete(),
+        BulkAction.DeleteWithDependents => DeleteWithDependentsAsync(job.GetPrimaryKeyString(), new HashSet<string>(StringComparer.Ordinal)),
         _ => job.Kill(),
     };
+
+    /// <summary>Removes the jobs that wait on <paramref name="key"/> (theirs first), then the job itself.</summary>
+    private async Task<bool> DeleteWithDependentsAsync(string key, HashSet<string> seen)
+    {
+        foreach (var dependent in await store.GetWaitingDependentsAsync(key, CancellationToken.None).ConfigureAwait(true))
+        {
+            if (seen.Add(dependent))
+            {
+                await DeleteWithDependentsAsync(dependent, seen).ConfigureAwait(true);
+            }
+        }
+
+        return await GrainFactory.GetGrain<IJobGrain>(key).Delete().ConfigureAwait(true);
+    }
 }

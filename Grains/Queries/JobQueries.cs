@@ -98,6 +98,7 @@ public sealed class JobQueries(IJobMonitor monitor, EnvironmentCache environment
                 return new RepGroupCounts
                 {
                     RepGroup = g.Key,
+                    Dependent = Sum(JobState.Dependent),
                     Delayed = Sum(JobState.Delayed),
                     Ready = Sum(JobState.Ready),
                     Reserved = Sum(JobState.Reserved),

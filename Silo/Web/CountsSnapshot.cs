@@ -27,6 +27,7 @@ public sealed record CountsSnapshot
     /// <summary>Totals per state, as the metrics' gauges report them.</summary>
     public IReadOnlyDictionary<JobState, long> ByState => new Dictionary<JobState, long>
     {
+        [JobState.Dependent] = Total.Dependent,
         [JobState.Delayed] = Total.Delayed,
         [JobState.Ready] = Total.Ready,
         [JobState.Reserved] = Total.Reserved,

@@ -74,7 +74,8 @@ public static class RestApi
             var total = await grains.GetGrain<IJobActionGrain>(0).ModifyAllAsync(filter, RestJobs.ParseChanges(body)).ConfigureAwait(false);
             return Results.Json(new Dictionary<string, int> { ["modified"] = total }, Json);
         }));
-        rest.MapDelete("/jobs", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body) => Bulk(grains, body, BulkAction.Delete, "removed"));
+        rest.MapDelete("/jobs", ([FromServices] IGrainFactory grains, [FromBody] JsonElement body) =>
+            Bulk(grains, body, body.TryGetProperty("withDependents", out var with) && with.ValueKind == JsonValueKind.True ? BulkAction.DeleteWithDependents : BulkAction.Delete, "removed"));
     }
 
     private static Task<IResult> Bulk(IGrainFactory grains, JsonElement body, BulkAction action, string verb) => Guard(async () =>

@@ -120,7 +120,8 @@ public static class WebViews
         if (job.State != JobState.Complete)
         {
             var context = await grains.GetGrain<IServerGrain>(0).GetWhyContext().ConfigureAwait(false);
-            why = JobReasons.Explain(job, context, await query.CountAhead(key).ConfigureAwait(false));
+            var wait = job.State == JobState.Dependent ? await query.DependencyWait(key).ConfigureAwait(false) : null;
+            why = JobReasons.Explain(job, context, await query.CountAhead(key).ConfigureAwait(false), wait);
         }
 
         return new { job = JobJson.From(job, std, env) with { Why = why }, runs = runs.Select(r => JobJson.From(r, std, withEnv: false)) };

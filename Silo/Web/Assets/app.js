@@ -1,7 +1,7 @@
 // The JobQueue web page: three views (overview, rep group, job) fed by server-sent snapshots from /rest/v1/events.
 // Every event replaces what a view shows (snapshots, never deltas); actions call the REST API after a confirmation.
 "use strict";
-const STATES = ["delayed", "ready", "reserved", "running", "buried", "complete"];
+const STATES = ["dependent", "delayed", "ready", "reserved", "running", "buried", "complete"];
 const PAGE = 100;
 const view = document.getElementById("view");
 const route = { name: "overview", arg: "", filter: "", offset: 0 };
@@ -121,7 +121,7 @@ function renderGroup(data) {
       el("div", { class: "actions" },
         g.count > 1 ? [el("span", { class: "muted" }, `+${fmt(g.count - 1)} similar`), more] : [],
         g.state === "buried" ? el("button", { "data-action": "retry", onclick: () => act("retry", selection, `all ${similar}`) }, "Retry all") : [],
-        ["delayed", "ready", "buried"].includes(g.state) ? el("button", { class: "danger", "data-action": "remove", onclick: () => act("remove", selection, `all ${similar}`) }, "Remove all") : [],
+        ["dependent", "delayed", "ready", "buried"].includes(g.state) ? el("button", { class: "danger", "data-action": "remove", onclick: () => act("remove", selection, `all ${similar}`) }, "Remove all") : [],
         ["reserved", "running"].includes(g.state) ? el("button", { class: "danger", "data-action": "kill", onclick: () => act("kill", selection, `all ${similar}`) }, "Kill all") : []));
   });
   show(el("h1", {}, el("a", { href: "#/" }, "Rep groups"), " / ", data.repGroup), cards.length ? cards : el("p", { class: "muted" }, "no jobs"));
@@ -151,7 +151,7 @@ function renderJob(data) {
       j.why && j.why.length ? el("div", {}, el("h2", {}, "Why it is not running"), el("ul", { id: "job-why" }, j.why.map(r => el("li", {}, r)))) : [],
       el("div", { class: "actions" },
         j.state === "buried" ? el("button", { "data-action": "retry", onclick: () => act("retry", sel, "this job") }, "Retry") : [],
-        ["delayed", "ready", "buried"].includes(j.state) ? el("button", { class: "danger", "data-action": "remove", onclick: () => act("remove", sel, "this job") }, "Remove") : [],
+        ["dependent", "delayed", "ready", "buried"].includes(j.state) ? el("button", { class: "danger", "data-action": "remove", onclick: () => act("remove", sel, "this job") }, "Remove") : [],
         ["reserved", "running"].includes(j.state) ? el("button", { class: "danger", "data-action": "kill", onclick: () => act("kill", sel, "this job") }, "Kill") : [],
         el("button", { onclick: async () => { const d = await api("GET", `/rest/v1/jobs/${j.key}?env=true&std=false`); envBox.replaceChildren(el("pre", { id: "job-env" }, (d.job.env || []).join("\n"))); } }, "Show environment"))),
     el("div", { class: "card" }, el("h2", {}, "stdout"), el("pre", { id: "job-stdout" }, j.stdout || "(none kept)"), el("h2", {}, "stderr"), el("pre", { id: "job-stderr" }, j.stderr || "(none kept)")),

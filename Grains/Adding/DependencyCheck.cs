@@ -1,0 +1,114 @@
+using JobQueue.Grains.Storage;
+using JobQueue.Grains.Storage.Dependencies;
+
+namespace JobQueue.Grains.Adding;
+
+/// <summary>
+/// What an add's dependencies must satisfy before anything is stored: every group waited on has a member (in the
+/// store or in the batch), every job waited on exists (incomplete, completed, or in the batch), and no job waits,
+/// through other jobs of the batch, on itself.
+/// </summary>
+internal static class DependencyCheck
+{
+    /// <summary>The dependencies of the jobs that have any, by key; throws BadJob naming every problem.</summary>
+    public static async Task<Dictionary<string, JobDeps>> CheckAsync(IJobStore store, AddBatch batch)
+    {
+        var jobs = batch.Jobs;
+        var deps = new Dictionary<string, JobDeps>(StringComparer.Ordinal);
+        if (!jobs.Any(j => j.DepGroups is { Count: > 0 } || j.HasDependencies))
+        {
+            return deps;
+        }
+
+        var problems = new List<JobProblem>();
+        var batchGroups = jobs.SelectMany(j => j.DepGroups ?? []).ToHashSet(StringComparer.Ordinal);
+        var wanted = jobs.SelectMany(j => j.Deps ?? []).Where(g => !batchGroups.Contains(g)).Distinct(StringComparer.Ordinal).ToList();
+        var known = (await store.GetKnownDepGroupsAsync(wanted, CancellationToken.None).ConfigureAwait(true)).ToHashSet(StringComparer.Ordinal);
+        var batchKeys = jobs.Select(j => j.Key).ToHashSet(StringComparer.Ordinal);
+        var cmdKeys = jobs.SelectMany(j => j.CmdDeps ?? []).Select(r => r.Key).Where(k => !batchKeys.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
+        var existing = (await store.Monitor.GetJobsAsync(cmdKeys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key)
+            .Concat((await store.Monitor.GetLatestRunsAsync(cmdKeys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key))
+            .ToHashSet(StringComparer.Ordinal);
+
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            foreach (var group in (job.Deps ?? []).Where(g => !batchGroups.Contains(g) && !known.Contains(g)))
+            {
+                problems.Add(new JobProblem(batch.FirstIndex + i, job.Key, nameof(JobSpec.Deps), $"waits on dependency group \"{group}\", which has no member: add its members first, or in the same batch"));
+            }
+
+            foreach (var target in (job.CmdDeps ?? []).Where(r => !batchKeys.Contains(r.Key) && !existing.Contains(r.Key)))
+            {
+                problems.Add(new JobProblem(batch.FirstIndex + i, job.Key, nameof(JobSpec.CmdDeps), $"waits on job {target.Key}, which was never added"));
+            }
+
+            if (job.DepGroups is { Count: > 0 } || job.HasDependencies)
+            {
+                deps[job.Key] = new JobDeps(
+                    [.. (job.DepGroups ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                    JobDependencies.Targets(job.Deps, job.CmdDeps));
+            }
+        }
+
+        if (Cycle(jobs) is { } cycle)
+        {
+            var index = jobs.ToList().FindIndex(j => j.Key == cycle[0].Key);
+            problems.Add(new JobProblem(batch.FirstIndex + index, cycle[0].Key, nameof(JobSpec.CmdDeps), $"the jobs wait on each other in a cycle: {string.Join(" -> ", cycle.Append(cycle[0]).Select(j => j.Cmd))}"));
+        }
+
+        return problems.Count > 0 ? throw new JobQueueException("Add", problems) : deps;
+    }
+
+    /// <summary>Jobs of the batch that wait on each other in a circle (through their cmd_deps and the groups they wait on), or null.</summary>
+    private static List<JobSpec>? Cycle(IReadOnlyList<JobSpec> jobs)
+    {
+        var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var members = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
+        IEnumerable<string> Next(JobSpec job) =>
+            (job.CmdDeps ?? []).Select(r => r.Key).Where(byKey.ContainsKey).Concat((job.Deps ?? []).SelectMany(g => members[g]));
+
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in byKey.Keys)
+        {
+            // Iterative depth-first walk; the path is what is on the stack.
+            var path = new List<string>();
+            var onPath = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<(string Key, IEnumerator<string> Next)>();
+            if (!done.Add(start))
+            {
+                continue;
+            }
+
+            stack.Push((start, Next(byKey[start]).GetEnumerator()));
+            path.Add(start);
+            onPath.Add(start);
+            while (stack.Count > 0)
+            {
+                var (key, next) = stack.Peek();
+                if (!next.MoveNext())
+                {
+                    stack.Pop();
+                    path.RemoveAt(path.Count - 1);
+                    onPath.Remove(key);
+                    continue;
+                }
+
+                var to = next.Current;
+                if (onPath.Contains(to))
+                {
+                    return [.. path.SkipWhile(k => k != to).Select(k => byKey[k])];
+                }
+
+                if (done.Add(to))
+                {
+                    stack.Push((to, Next(byKey[to]).GetEnumerator()));
+                    path.Add(to);
+                    onPath.Add(to);
+                }
+            }
+        }
+
+        return null;
+    }
+}

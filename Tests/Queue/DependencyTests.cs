@@ -1,0 +1,118 @@
+using JobQueue.Tests.Infrastructure;
+
+namespace JobQueue.Tests.Queue;
+
+/// <summary>Dependencies through the client API: dep_grps, deps and cmd_deps, the dependent state, and the edge cases decided up front.</summary>
+public sealed class DependencyTests(QueueClusterFixture fixture) : IClassFixture<QueueClusterFixture>
+{
+    private readonly JobQueueClient _client = fixture.Client;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_three_step_pipeline_runs_step_by_step_each_step_ready_in_the_commit_that_completes_the_last_before_it()
+    {
+        var (rep, ram) = (Jobs.Unique("pipe"), Jobs.UniqueRam());
+        JobSpec Spec(string name) => Jobs.Spec($"echo {name} {rep}", rep, ramMb: ram);
+        var first = Spec("a1") with { DepGroups = [$"{rep}-1"] };
+        var second = Spec("a2") with { DepGroups = [$"{rep}-1"] };
+        var middle = Spec("b") with { Deps = [$"{rep}-1"] };
+        var last = Spec("c") with { CmdDeps = [JobRef.For(middle.Cmd, middle.Cwd)] };
+        await _client.AddAsync([last, middle, first, second], Ct);
+
+        Assert.Equal((JobState.Dependent, JobState.Dependent), (await StateAsync(middle), await StateAsync(last)));
+        Assert.Equal(2, (await _client.GetRepGroupCountsAsync(rep, Ct)).Single().Dependent);
+
+        await CompleteNextAsync(ram, first.Cmd);
+        Assert.Equal(JobState.Dependent, await StateAsync(middle));
+        await CompleteNextAsync(ram, second.Cmd);
+        Assert.Equal(JobState.Ready, await StateAsync(middle));
+        Assert.Equal(JobState.Dependent, await StateAsync(last));
+        await CompleteNextAsync(ram, middle.Cmd);
+        await CompleteNextAsync(ram, last.Cmd);
+        Assert.Equal(4, (await _client.GetRepGroupCountsAsync(rep, Ct)).Single().Complete);
+    }
+
+    [Fact]
+    public async Task A_member_added_while_dependents_still_wait_is_waited_for_too()
+    {
+        var (rep, ram) = (Jobs.Unique("live"), Jobs.UniqueRam());
+        // Override 2: what the first runs teach must not move later jobs to another scheduler group.
+        JobSpec Spec(string name) => Jobs.Spec($"echo {name} {rep}", rep, ramMb: ram) with { Override = 2, Time = JobQueueDefaults.Time };
+        await _client.AddAsync([Spec("m1") with { DepGroups = [$"{rep}-x"] }, Spec("n1") with { DepGroups = [$"{rep}-y"] }], Ct);
+        var dependent = Spec("d") with { Deps = [$"{rep}-x", $"{rep}-y"] };
+        await _client.AddAsync([dependent], Ct);
+
+        await CompleteNextAsync(ram, $"echo m1 {rep}");
+        await _client.AddAsync([Spec("m2") with { DepGroups = [$"{rep}-x"] }], Ct);
+        await CompleteNextAsync(ram, $"echo n1 {rep}");
+        Assert.Equal(JobState.Dependent, await StateAsync(dependent));
+        Assert.Contains($"group {rep}-x (1 incomplete)", Assert.Single(await _client.WhyAsync((await _client.GetByCmdAsync(dependent.Cmd, dependent.Cwd, cancellationToken: Ct))!, Ct)), StringComparison.Ordinal);
+
+        await CompleteNextAsync(ram, $"echo m2 {rep}");
+        Assert.Equal(JobState.Ready, await StateAsync(dependent));
+    }
+
+    [Fact]
+    public async Task A_buried_dependency_keeps_its_dependents_waiting_and_why_says_so()
+    {
+        var (rep, ram) = (Jobs.Unique("buried"), Jobs.UniqueRam());
+        var member = Jobs.Spec($"false {rep}", rep, ramMb: ram) with { DepGroups = [rep] };
+        var dependent = Jobs.Spec($"echo after {rep}", rep, ramMb: ram) with { Deps = [rep] };
+        await _client.AddAsync([member, dependent], Ct);
+
+        var job = (await _client.ReserveScheduledAsync(TimeSpan.FromSeconds(5), Jobs.GroupFor(ram), Ct))!;
+        await _client.BuryAsync(job, "broken", Ct);
+
+        var waiting = (await _client.GetByCmdAsync(dependent.Cmd, dependent.Cwd, cancellationToken: Ct))!;
+        Assert.Equal(JobState.Dependent, waiting.State);
+        Assert.Equal(
+            [$"it waits on 1 of its 1 dependencies: group {rep} (1 incomplete, 1 buried); 1 buried job among them keep it waiting until retried or removed"],
+            await _client.WhyAsync(waiting, Ct));
+    }
+
+    [Fact]
+    public async Task Adds_waiting_on_an_empty_group_an_unknown_job_or_in_a_cycle_are_refused_naming_what_is_wrong()
+    {
+        var rep = Jobs.Unique("refused");
+        var empty = await Assert.ThrowsAsync<JobQueueException>(() => _client.AddAsync([Jobs.Spec($"echo {rep}", rep) with { Deps = [$"{rep}-nobody"] }], Ct));
+        Assert.Contains($"dependency group \"{rep}-nobody\", which has no member", empty.Message, StringComparison.Ordinal);
+
+        var unknown = await Assert.ThrowsAsync<JobQueueException>(() => _client.AddAsync([Jobs.Spec($"echo {rep}", rep) with { CmdDeps = [JobRef.For("never added", "/tmp")] }], Ct));
+        Assert.Contains("which was never added", unknown.Message, StringComparison.Ordinal);
+
+        var x = Jobs.Spec($"echo x {rep}", rep);
+        var y = Jobs.Spec($"echo y {rep}", rep) with { CmdDeps = [JobRef.For(x.Cmd, x.Cwd)] };
+        var cycle = await Assert.ThrowsAsync<JobQueueException>(() => _client.AddAsync([x with { CmdDeps = [JobRef.For(y.Cmd, y.Cwd)] }, y], Ct));
+        Assert.Contains($"in a cycle: echo x {rep} -> echo y {rep} -> echo x {rep}", cycle.Message, StringComparison.Ordinal);
+        Assert.Empty(await _client.GetRepGroupCountsAsync(rep, Ct));
+    }
+
+    [Fact]
+    public async Task Removing_a_job_others_wait_on_is_refused_unless_they_are_removed_with_it()
+    {
+        var (rep, ram) = (Jobs.Unique("remove"), Jobs.UniqueRam());
+        var member = Jobs.Spec($"echo member {rep}", rep, ramMb: ram) with { DepGroups = [rep] };
+        var dependent = Jobs.Spec($"echo dependent {rep}", rep, ramMb: ram) with { Deps = [rep] };
+        var next = Jobs.Spec($"echo next {rep}", rep, ramMb: ram) with { CmdDeps = [JobRef.For(dependent.Cmd, dependent.Cwd)] };
+        await _client.AddAsync([member, dependent, next], Ct);
+        var selection = new JobFilter { Keys = [member.Key] };
+
+        var refused = await Assert.ThrowsAsync<JobQueueException>(() => _client.ApplyAsync(selection, BulkAction.Delete, Ct));
+        Assert.Contains("1 job waits on it", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(3, (await _client.GetRepGroupCountsAsync(rep, Ct)).Single().Incomplete);
+
+        Assert.Equal(1, await _client.ApplyAsync(selection, BulkAction.DeleteWithDependents, Ct));
+        Assert.DoesNotContain(await _client.GetRepGroupCountsAsync(rep, Ct), c => c.Incomplete > 0);
+    }
+
+    private async Task<JobState?> StateAsync(JobSpec spec) => (await _client.GetByCmdAsync(spec.Cmd, spec.Cwd, cancellationToken: Ct))?.State;
+
+    private async Task CompleteNextAsync(int ram, string expected)
+    {
+        var job = await _client.ReserveScheduledAsync(TimeSpan.FromSeconds(5), Jobs.GroupFor(ram), Ct);
+        Assert.Equal(expected, job?.Cmd);
+        await _client.StartedAsync(job!, 1, "host", Ct);
+        await _client.EndedAndArchiveAsync(job!, 1, TimeSpan.Zero, null, null, Ct);
+    }
+}
