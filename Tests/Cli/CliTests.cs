@@ -8,25 +8,15 @@ public sealed class CliTests : IAsyncLifetime
 {
     private const int SigTerm = 15;
 
-    private readonly TempDirectory _home = new("cli");
-    private readonly CliRunner _cli;
-
-    public CliTests() => _cli = new CliRunner(_home.Path);
+    private readonly CliHome _home = new("cli");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private CliRunner _cli => _home.Cli;
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (ManagerInfo.Read(_home.Path) is { } info)
-        {
-            await _cli.RunAsync("manager", "stop");
-            await Eventually.True(() => !Sessions.IsAlive(info.Pid), TimeSpan.FromSeconds(60), "the manager to stop");
-        }
-
-        _home.Dispose();
-    }
+    public ValueTask DisposeAsync() => _home.DisposeAsync();
 
     [Fact]
     public async Task Manager_start_add_status_and_stop_work_together()

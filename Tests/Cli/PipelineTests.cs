@@ -1,4 +1,3 @@
-using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
 
 namespace JobQueue.Tests.Cli;
@@ -6,23 +5,13 @@ namespace JobQueue.Tests.Cli;
 /// <summary>Pipelines of real commands through the command line: each step starts only after the one it depends on.</summary>
 public sealed class PipelineTests : IAsyncLifetime
 {
-    private readonly TempDirectory _home = new("pipeline");
-    private readonly CliRunner _cli;
+    private readonly CliHome _home = new("pipeline");
 
-    public PipelineTests() => _cli = new CliRunner(_home.Path);
+    private CliRunner _cli => _home.Cli;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (ManagerInfo.Read(_home.Path) is { } info)
-        {
-            await _cli.RunAsync("manager", "stop");
-            await Eventually.True(() => !Sessions.IsAlive(info.Pid), TimeSpan.FromSeconds(60), "the manager to stop");
-        }
-
-        _home.Dispose();
-    }
+    public ValueTask DisposeAsync() => _home.DisposeAsync();
 
     [Fact]
     public async Task A_three_step_pipeline_of_real_commands_runs_each_step_after_the_one_before()

@@ -10,34 +10,24 @@ namespace JobQueue.Tests.Execution;
 public sealed class LimitGroupTests : IAsyncDisposable
 {
     private const int SigKill = 9;
-    private readonly TempDirectory _home = new("limits");
-    private readonly List<IAsyncDisposable> _processes = [];
+    private readonly ProcessScene _scene = new("limits");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Log => Path.Combine(_home.Path, "runs.log");
+    private string Log => _scene.Log;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            await process.DisposeAsync();
-        }
-
-        _home.Dispose();
-    }
+    public ValueTask DisposeAsync() => _scene.DisposeAsync();
 
     [Fact]
     public async Task Fifty_jobs_limited_to_three_on_four_runners_never_overlap_more_than_three_even_when_a_runner_is_killed_mid_job()
     {
-        var manager = await ManagerProcess.StartAsync(_home.Path, "--Queue:TimeToRelease", "00:00:04", "--Queue:ReleaseDelay", "00:00:01");
-        _processes.Add(manager);
+        var manager = _scene.Track(await ManagerProcess.StartAsync(_scene.Home, "--Queue:TimeToRelease", "00:00:04", "--Queue:ReleaseDelay", "00:00:01"));
         await using var client = await manager.ConnectAsync();
         var jobs = Enumerable.Range(0, 50)
             .Select(i => new JobSpec
             {
                 Cmd = $"echo \"start {i}:$$ $(date +%s%N)\" >> {Log}; sleep 0.4; echo \"end {i}:$$ $(date +%s%N)\" >> {Log}",
-                Cwd = _home.Path,
+                Cwd = _scene.Home,
                 RepGroup = "limited",
                 ReqGroup = "limited",
                 LimitGroups = ["fileserver:3"],
@@ -47,7 +37,7 @@ public sealed class LimitGroupTests : IAsyncDisposable
         var queue = (await client.GetByCmdAsync(jobs[0].Cmd, jobs[0].Cwd, cancellationToken: Ct))!.Queue;
         Assert.EndsWith("~fileserver", queue, StringComparison.Ordinal);
 
-        var runners = Enumerable.Range(0, 4).Select(_ => StartRunner(manager, queue)).ToList();
+        var runners = Enumerable.Range(0, 4).Select(_ => _scene.StartRunner(manager, queue, 30)).ToList();
 
         // Once a few have run, kill -9 a runner whose command is running: its command dies with it, and its job's
         // slot comes back only when the lease runs out.
@@ -111,13 +101,5 @@ public sealed class LimitGroupTests : IAsyncDisposable
         return (parts[1], long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    private ChildProcess StartRunner(ManagerProcess manager, string group)
-    {
-        var runner = ChildProcess.Start("jobqueue-runner.dll", ["--group", group, "--server", manager.Info.Address, "--reserve-timeout", "30"], manager.RunnerEnvironment);
-        _processes.Add(runner);
-        return runner;
-    }
-
-    private List<string> Lines(string kind) =>
-        File.Exists(Log) ? [.. File.ReadAllLines(Log).Where(l => l.StartsWith(kind + " ", StringComparison.Ordinal))] : [];
+    private List<string> Lines(string kind) => _scene.Lines(kind);
 }

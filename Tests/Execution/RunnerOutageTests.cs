@@ -11,22 +11,13 @@ public sealed class RunnerOutageTests : IAsyncDisposable
 {
     private const int SigKill = 9;
     private static readonly string[] ShortLease = ["--Queue:TimeToRelease", "00:00:08", "--Queue:ReleaseDelay", "00:00:01"];
-    private readonly TempDirectory _home = new("outage");
-    private readonly List<IAsyncDisposable> _processes = [];
+    private readonly ProcessScene _scene = new("outage");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Log => Path.Combine(_home.Path, "runs.log");
+    private string Log => _scene.Log;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            await process.DisposeAsync();
-        }
-
-        _home.Dispose();
-    }
+    public ValueTask DisposeAsync() => _scene.DisposeAsync();
 
     [Fact]
     public async Task A_job_running_when_the_manager_is_killed_completes_once_after_a_restart_never_two_at_once()
@@ -88,28 +79,21 @@ public sealed class RunnerOutageTests : IAsyncDisposable
 
     private async Task<ManagerProcess> StartManagerAsync()
     {
-        var manager = await ManagerProcess.StartAsync(_home.Path, ShortLease);
-        _processes.Add(manager);
+        var manager = _scene.Track(await ManagerProcess.StartAsync(_scene.Home, ShortLease));
         return manager;
     }
 
     private async Task<Job> AddAsync(ManagerProcess manager, int seconds, string prefix = "")
     {
         // The lock is held by every process of the command (children inherit it) until the last of them dies.
-        var lockFile = Path.Combine(_home.Path, "job.lock");
+        var lockFile = Path.Combine(_scene.Home, "job.lock");
         var cmd = $"exec 9>>{lockFile}; if flock -n 9; then {prefix}echo \"start $$\" >> {Log}; sleep {seconds}; echo \"end $$\" >> {Log}; else echo \"overlap $$\" >> {Log}; exit 1; fi";
         await using var client = await manager.ConnectAsync();
-        await client.AddAsync([new JobSpec { Cmd = cmd, Cwd = _home.Path, RepGroup = "outage", ReqGroup = "outage", Retries = 3 }], Ct);
-        return (await client.GetByCmdAsync(cmd, _home.Path, cancellationToken: Ct))!;
+        await client.AddAsync([new JobSpec { Cmd = cmd, Cwd = _scene.Home, RepGroup = "outage", ReqGroup = "outage", Retries = 3 }], Ct);
+        return (await client.GetByCmdAsync(cmd, _scene.Home, cancellationToken: Ct))!;
     }
 
-    private ChildProcess StartRunner(ManagerProcess manager, string group)
-    {
-        var runner = ChildProcess.Start("jobqueue-runner.dll", ["--group", group, "--server", manager.Info.Address, "--reserve-timeout", "120"], manager.RunnerEnvironment);
-        _processes.Add(runner);
-        return runner;
-    }
+    private ChildProcess StartRunner(ManagerProcess manager, string group) => _scene.StartRunner(manager, group, 120);
 
-    private List<string> Lines(string kind) =>
-        File.Exists(Log) ? [.. File.ReadAllLines(Log).Where(l => l.StartsWith(kind + " ", StringComparison.Ordinal))] : [];
+    private List<string> Lines(string kind) => _scene.Lines(kind);
 }
