@@ -9,4 +9,7 @@ public sealed record DependencyWait
 
     /// <summary>The unmet ones: "group NAME" or "job KEY", with how many of their jobs are incomplete and buried.</summary>
     [Id(1)] public IReadOnlyList<(string Name, long Incomplete, long Buried)> Unmet { get; init; } = [];
+
+    /// <summary>Why a job that had completed waits again ("" if it did not complete before).</summary>
+    [Id(2)] public string Note { get; init; } = "";
 }

@@ -20,7 +20,7 @@ public static class JobReasons
             JobState.Reserved => [$"runner {job.ReservedBy} reserved it and is about to start it"],
             JobState.Buried => [$"it is buried after failing: {(job.FailReason.Length > 0 ? job.FailReason : $"exit code {job.ExitCode}")}; \"jobqueue retry\" runs it again"],
             JobState.Delayed => [Delayed(job)],
-            JobState.Dependent => [Dependent(wait)],
+            JobState.Dependent => wait is { Note.Length: > 0 } ? [wait.Note, Dependent(wait)] : [Dependent(wait)],
             JobState.Ready => Ready(job, context, ahead),
             _ => [$"it is {job.State.ToName()}"],
         };

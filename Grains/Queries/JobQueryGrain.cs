@@ -36,7 +36,7 @@ public sealed class JobQueryGrain(IJobStore store, EnvironmentCache environments
             }
         }
 
-        return new DependencyWait { Total = deps.Targets.Count, Unmet = unmet };
+        return new DependencyWait { Total = deps.Targets.Count, Unmet = unmet, Note = deps.Note };
     }
 
     /// <inheritdoc />

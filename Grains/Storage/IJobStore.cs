@@ -70,8 +70,8 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>Which of <paramref name="groups"/> are dependency groups that have (or had) members.</summary>
     Task<IReadOnlyList<string>> GetKnownDepGroupsAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken);
 
-    /// <summary>A job's dependencies: its groups, what it waits on ("g:group", "k:key") and how many of those are unmet; null if it has none.</summary>
-    Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet)?> GetDependenciesAsync(string key, CancellationToken cancellationToken);
+    /// <summary>A job's dependencies: its groups, what it waits on ("g:group", "k:key"), how many of those are unmet, and why it runs again if it does; null if it has none.</summary>
+    Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet, string Note)?> GetDependenciesAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>How many of <paramref name="target"/>'s members (a "g:group" or "k:key" target) are incomplete, and how many of those are buried.</summary>
     Task<(long Incomplete, long Buried)> GetTargetStateAsync(string target, CancellationToken cancellationToken);

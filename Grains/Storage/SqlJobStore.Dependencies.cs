@@ -17,16 +17,16 @@ public abstract partial class SqlJobStore
     }
 
     /// <inheritdoc />
-    public async Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet)?> GetDependenciesAsync(string key, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet, string Note)?> GetDependenciesAsync(string key, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            "SELECT dep_grps, targets, unmet FROM jq_job_deps WHERE key = @key",
-            r => (Groups: r.GetString(0), Targets: r.GetString(1), Unmet: r.GetInt64(2)),
+            "SELECT dep_grps, targets, unmet, note FROM jq_job_deps WHERE key = @key",
+            r => (Groups: r.GetString(0), Targets: r.GetString(1), Unmet: r.GetInt64(2), Note: r.GetString(3)),
             cancellationToken,
             ("@key", key)).ConfigureAwait(false);
         return rows.Count == 0
             ? null
-            : (rows[0].Groups.Split(',', StringSplitOptions.RemoveEmptyEntries), rows[0].Targets.Split('\n', StringSplitOptions.RemoveEmptyEntries), rows[0].Unmet);
+            : (rows[0].Groups.Split(',', StringSplitOptions.RemoveEmptyEntries), rows[0].Targets.Split('\n', StringSplitOptions.RemoveEmptyEntries), rows[0].Unmet, rows[0].Note);
     }
 
     /// <inheritdoc />

@@ -54,6 +54,30 @@ public sealed class DependencyTests(QueueClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_member_added_after_its_dependents_completed_makes_them_run_again_once_it_completes()
+    {
+        var (rep, ram) = (Jobs.Unique("again"), Jobs.UniqueRam());
+        JobSpec Spec(string name) => Jobs.Spec($"echo {name} {rep}", rep, ramMb: ram) with { Override = 2, Time = JobQueueDefaults.Time };
+        var dependent = Spec("after") with { Deps = [rep], DepGroups = [$"{rep}-next"] };
+        var further = Spec("further") with { Deps = [$"{rep}-next"] };
+        await _client.AddAsync([Spec("first") with { DepGroups = [rep] }, dependent, further], Ct);
+        await CompleteNextAsync(ram, $"echo first {rep}");
+        await CompleteNextAsync(ram, dependent.Cmd);
+        await CompleteNextAsync(ram, further.Cmd);
+
+        await _client.AddAsync([Spec("late") with { DepGroups = [rep] }], Ct);
+
+        // Both steps after it wait again: the dependent, and (through the group it belongs to) the one after that.
+        var waiting = (await _client.GetByCmdAsync(dependent.Cmd, dependent.Cwd, cancellationToken: Ct))!;
+        Assert.Equal((JobState.Dependent, JobState.Dependent), (waiting.State, await StateAsync(further)));
+        Assert.Equal($"it runs again: dependency group {rep} gained a member after it had completed", (await _client.WhyAsync(waiting, Ct))[0]);
+        await CompleteNextAsync(ram, $"echo late {rep}");
+        await CompleteNextAsync(ram, dependent.Cmd);
+        await CompleteNextAsync(ram, further.Cmd);
+        Assert.Equal(2, (await _client.GetRunsAsync(dependent.Cmd, dependent.Cwd, cancellationToken: Ct)).Count);
+    }
+
+    [Fact]
     public async Task A_buried_dependency_keeps_its_dependents_waiting_and_why_says_so()
     {
         var (rep, ram) = (Jobs.Unique("buried"), Jobs.UniqueRam());

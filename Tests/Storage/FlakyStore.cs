@@ -45,7 +45,7 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
     public Task<IReadOnlyList<string>> GetKnownDepGroupsAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken) =>
         inner.GetKnownDepGroupsAsync(groups, cancellationToken);
 
-    public Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet)?> GetDependenciesAsync(string key, CancellationToken cancellationToken) =>
+    public Task<(IReadOnlyList<string> Groups, IReadOnlyList<string> Targets, long Unmet, string Note)?> GetDependenciesAsync(string key, CancellationToken cancellationToken) =>
         inner.GetDependenciesAsync(key, cancellationToken);
 
     public Task<(long Incomplete, long Buried)> GetTargetStateAsync(string target, CancellationToken cancellationToken) =>

@@ -12,21 +12,21 @@ internal static class DependencyRules
     /// Settles new jobs: their memberships, what they wait on and so their state (dependent, or ready when all is met
     /// already), and waiters of a group that was done and has a new member now. Returns the jobs as they were stored.
     /// </summary>
-    public static async Task<List<JobRecord>> AddedAsync(DependencyTables tables, IReadOnlyList<JobRecord> inserted, IReadOnlyDictionary<string, JobDeps> deps)
+    public static async Task<List<JobRecord>> AddedAsync(DependencyTables tables, IReadOnlyList<JobRecord> inserted, IReadOnlyDictionary<string, JobDeps> deps, BatchEffects effects)
     {
         if (deps.Count == 0)
         {
             return [.. inserted];
         }
 
-        var reopened = new SortedSet<string>(StringComparer.Ordinal);
+        var reopened = new Queue<string>();
         foreach (var job in inserted)
         {
             foreach (var group in deps.GetValueOrDefault(job.Key)?.DepGroups ?? [])
             {
                 if (await tables.JoinAsync(group, job.Key).ConfigureAwait(false))
                 {
-                    reopened.Add(group);
+                    reopened.Enqueue(group);
                 }
             }
         }
@@ -49,6 +49,7 @@ internal static class DependencyRules
             }
 
             await tables.PutAsync(job.Key, own.DepGroups, own.Targets, unmet).ConfigureAwait(false);
+            await tables.ForgetAsync(job.Key, removed: false).ConfigureAwait(false);
             await tables.WaitAsync(job.Key, own.Targets).ConfigureAwait(false);
             var state = unmet > 0 ? JobState.Dependent : job.State == JobState.Dependent ? JobState.Ready : job.State;
             if (state != job.State)
@@ -59,19 +60,57 @@ internal static class DependencyRules
             stored.Add(job with { State = state });
         }
 
-        // A group that was done has an incomplete member again: dependents still waiting (on something else) wait for it too.
-        foreach (var group in reopened)
+        await ReopenAsync(tables, reopened, added, effects).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>
+    /// Groups that were done and have an incomplete member again: dependents still waiting (on something else) wait for
+    /// it too, and dependents that had completed run again once it completes (wr's rule). A job put back is incomplete
+    /// again in its own groups, which may reopen further groups, and so on down the pipeline.
+    /// </summary>
+    private static async Task ReopenAsync(DependencyTables tables, Queue<string> reopened, HashSet<string> added, BatchEffects effects)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reopened.TryDequeue(out var group))
         {
+            if (!seen.Add(group))
+            {
+                continue;
+            }
+
             foreach (var waiter in await tables.WaitersAsync(JobDependencies.GroupTarget(group)).ConfigureAwait(false))
             {
-                if (!added.Contains(waiter))
+                if (added.Contains(waiter)
+                    || await tables.AddUnmetAsync(waiter, 1).ConfigureAwait(false) is not null
+                    || await tables.UnmetAsync(JobDependencies.JobTarget(waiter)).ConfigureAwait(false)
+                    || await tables.DepsOfAsync(waiter).ConfigureAwait(false) is not { } own
+                    || await tables.RequeueAsync(waiter, JobState.Dependent).ConfigureAwait(false) is not { } again)
                 {
-                    await tables.AddUnmetAsync(waiter, 1).ConfigureAwait(false);
+                    // Added now, still waiting (now on this group too), not yet run, or never run: nothing more to do.
+                    continue;
                 }
+
+                added.Add(waiter);
+                effects.Added(again);
+                foreach (var mine in own.DepGroups)
+                {
+                    if (await tables.JoinAsync(mine, waiter).ConfigureAwait(false))
+                    {
+                        reopened.Enqueue(mine);
+                    }
+                }
+
+                long unmet = 0;
+                foreach (var target in own.Targets)
+                {
+                    unmet += await tables.UnmetAsync(target).ConfigureAwait(false) ? 1 : 0;
+                }
+
+                // It waits on this group, which has an incomplete member again: at least one is unmet.
+                await tables.PutAsync(waiter, own.DepGroups, own.Targets, unmet, $"it runs again: dependency group {group} gained a member after it had completed").ConfigureAwait(false);
             }
         }
-
-        return stored;
     }
 
     /// <summary>
@@ -104,7 +143,11 @@ internal static class DependencyRules
                 met.Add(JobDependencies.JobTarget(key));
             }
 
-            await tables.ForgetAsync(key, removed).ConfigureAwait(false);
+            if (removed)
+            {
+                // A completed job keeps its waits: a member added to a group it waited on later makes it run again.
+                await tables.ForgetAsync(key, removed: true).ConfigureAwait(false);
+            }
         }
 
         var released = new List<JobRecord>();

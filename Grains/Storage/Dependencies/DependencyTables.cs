@@ -35,14 +35,75 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
         return groups;
     }
 
-    /// <summary>Records a new job's groups, targets and unmet count (replacing what an earlier run of the same key left).</summary>
-    public Task PutAsync(string key, IReadOnlyList<string> groups, IReadOnlyList<string> targets, long unmet) => ExecuteAsync(
-        "INSERT INTO jq_job_deps (key, dep_grps, targets, unmet) VALUES (@key, @groups, @targets, @unmet) " +
-        "ON CONFLICT (key) DO UPDATE SET dep_grps = excluded.dep_grps, targets = excluded.targets, unmet = excluded.unmet",
+    /// <summary>Records a job's groups, targets, unmet count and why it waits again (replacing what an earlier run of the same key left).</summary>
+    public Task PutAsync(string key, IReadOnlyList<string> groups, IReadOnlyList<string> targets, long unmet, string note = "") => ExecuteAsync(
+        "INSERT INTO jq_job_deps (key, dep_grps, targets, unmet, note) VALUES (@key, @groups, @targets, @unmet, @note) " +
+        "ON CONFLICT (key) DO UPDATE SET dep_grps = excluded.dep_grps, targets = excluded.targets, unmet = excluded.unmet, note = excluded.note",
         ("@key", key),
         ("@groups", string.Join(',', groups)),
         ("@targets", string.Join('\n', targets)),
-        ("@unmet", unmet));
+        ("@unmet", unmet),
+        ("@note", note));
+
+    /// <summary>The groups and targets recorded for <paramref name="key"/>, or null.</summary>
+    public async Task<JobDeps?> DepsOfAsync(string key)
+    {
+        await using var cmd = Command("SELECT dep_grps, targets FROM jq_job_deps WHERE key = @key", ("@key", key));
+        await using var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        return await reader.ReadAsync().ConfigureAwait(false)
+            ? new JobDeps(reader.GetString(0).Split(',', StringSplitOptions.RemoveEmptyEntries), reader.GetString(1).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            : null;
+    }
+
+    /// <summary>
+    /// Puts a completed job back in the queue as a new incomplete row of its last run's command and settings, in
+    /// state <paramref name="state"/>; null if it has no run or is incomplete already.
+    /// </summary>
+    public async Task<JobRecord?> RequeueAsync(string key, JobState state)
+    {
+        JobRecord? run = null;
+        await using (var read = Command($"SELECT {JobRows.SelectList(false)} FROM jq_history WHERE key = @key ORDER BY id DESC LIMIT 1", ("@key", key)))
+        await using (var reader = await read.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                run = JobRows.Read(reader);
+            }
+        }
+
+        if (run is null)
+        {
+            return null;
+        }
+
+        var job = run with
+        {
+            Version = 1,
+            State = state,
+            Attempts = run.Attempts,
+            UntilBuried = run.Retries + 1,
+            Exited = false,
+            ExitCode = 0,
+            FailReason = "",
+            PeakRamMb = 0,
+            Pid = 0,
+            Host = "",
+            Walltime = TimeSpan.Zero,
+            CpuTime = TimeSpan.Zero,
+            StdOut = null,
+            StdErr = null,
+            ReservedBy = null,
+            KillRequested = false,
+            DueAt = null,
+            StartedAt = null,
+            EndedAt = null,
+        };
+        var columns = JobRows.InsertColumns;
+        await using var insert = Command(
+            $"INSERT INTO jq_jobs ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@c{i}"))}) ON CONFLICT (key) DO NOTHING RETURNING seq",
+            [.. columns.Select((c, i) => ($"@c{i}", JobRows.Value(job, c)))]);
+        return await insert.ExecuteScalarAsync().ConfigureAwait(false) is long seq ? job with { Seq = seq } : null;
+    }
 
     /// <summary>A new incomplete member of <paramref name="group"/>: true if the group had been done (it had members, none incomplete).</summary>
     public async Task<bool> JoinAsync(string group, string key)
@@ -88,7 +149,7 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
     public Task<List<string>> WaitersAsync(string target) =>
         ListAsync("SELECT dependent FROM jq_dep_waits WHERE target = @target ORDER BY dependent", ("@target", target));
 
-    /// <summary>Forgets what <paramref name="dependent"/> waited on (it completed or was removed); with <paramref name="removed"/>, its record too.</summary>
+    /// <summary>Forgets what <paramref name="dependent"/> waited on (it waits anew, or was removed); with <paramref name="removed"/>, its record too.</summary>
     public async Task ForgetAsync(string dependent, bool removed)
     {
         await ExecuteAsync("DELETE FROM jq_dep_waits WHERE dependent = @key", ("@key", dependent)).ConfigureAwait(false);

@@ -251,7 +251,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
         }
 
         inserted.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        var stored = await DependencyRules.AddedAsync(dependencies, inserted, insert.Deps).ConfigureAwait(false);
+        var stored = await DependencyRules.AddedAsync(dependencies, inserted, insert.Deps, effects).ConfigureAwait(false);
         foreach (var job in stored)
         {
             effects.Added(job);

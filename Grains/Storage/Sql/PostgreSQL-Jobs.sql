@@ -79,7 +79,7 @@ CREATE TABLE IF NOT EXISTS jq_queues (name TEXT PRIMARY KEY);
 -- and unmet count, and who waits on what. Finishing a job reads only its own rows and its direct waiters.
 CREATE TABLE IF NOT EXISTS jq_dep_groups (grp TEXT PRIMARY KEY, incomplete BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS jq_dep_members (grp TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (grp, key));
-CREATE TABLE IF NOT EXISTS jq_job_deps (key TEXT PRIMARY KEY, dep_grps TEXT NOT NULL, targets TEXT NOT NULL, unmet BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS jq_job_deps (key TEXT PRIMARY KEY, dep_grps TEXT NOT NULL, targets TEXT NOT NULL, unmet BIGINT NOT NULL, note TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS jq_dep_waits (target TEXT NOT NULL, dependent TEXT NOT NULL, PRIMARY KEY (target, dependent));
 CREATE INDEX IF NOT EXISTS jq_dep_waits_dependent ON jq_dep_waits (dependent);
 

@@ -318,7 +318,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
             }
         }
 
-        var stored = DependencyRules.AddedAsync(dependencies, inserted, insert.Deps).GetAwaiter().GetResult();
+        var stored = DependencyRules.AddedAsync(dependencies, inserted, insert.Deps, effects).GetAwaiter().GetResult();
         foreach (var job in stored)
         {
             effects.Added(job);
