@@ -72,7 +72,9 @@ public sealed class LimitGroupTests : IAsyncDisposable
             max = Math.Max(max, current);
         }
 
-        Assert.Equal(starts.Count - 1, ends.Count);
+        // Every run ended by its own word but the killed one, which may have written its end just before the kill.
+        Assert.InRange(starts.Count - ends.Count, 0, 1);
+        Assert.All(ends.Keys, run => Assert.Contains(starts, s => s.Run == run));
         return max;
     }
 
