@@ -142,7 +142,7 @@ internal static class BenchScenarios
             new Figure(name, Math.Round(value, 3), unit, jobs) { Store = store, Target = target, Baseline = baseline is null ? null : Math.Round(baseline.Value, 3), BaselineName = baselineName }.Print();
     }
 
-    private static IEnumerable<JobSpec> Specs(string repGroup, int ramMb, int start, int count) =>
+    internal static IEnumerable<JobSpec> Specs(string repGroup, int ramMb, int start, int count) =>
         Enumerable.Range(start, count).Select(i => new JobSpec
         {
             Cmd = $"true {repGroup} {i}",
