@@ -12,13 +12,15 @@ public sealed class ModOptions
     private readonly Option<int?> _override = new("--override", "-o") { Description = "0: learning replaces memory and time; 1: the larger wins; 2: yours always" };
     private readonly Option<int?> _retries = new("--retries", "-r") { Description = "New number of retries (failures so far still count)" };
     private readonly Option<string?> _toRepGroup = new("--to-rep-grp") { Description = "New reporting group" };
+    private readonly Option<string?> _depGroups = new("--dep-grps") { Description = "New dependency groups the jobs belong to, comma-separated, replacing the old (\"\" for none)" };
+    private readonly Option<string?> _deps = new("--deps", "-d") { Description = "New dependency groups the jobs wait on, comma-separated, replacing the old (\"\" for none)" };
     private readonly Option<string?> _limitGroups = new("--limit-grps", "-l") { Description = "New limit groups, comma-separated, replacing the old (\"\" for none; \"name:N\" also sets the limit)" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { _priority, _memory, _time, _cpus, _override, _retries, _toRepGroup, _limitGroups })
+        foreach (var option in new Option[] { _priority, _memory, _time, _cpus, _override, _retries, _toRepGroup, _limitGroups, _depGroups, _deps })
         {
             command.Options.Add(option);
         }
@@ -39,9 +41,11 @@ public sealed class ModOptions
             Retries = parse.GetValue(_retries),
             RepGroup = parse.GetValue(_toRepGroup),
             LimitGroups = parse.GetValue(_limitGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            DepGroups = parse.GetValue(_depGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Deps = parse.GetValue(_deps)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
         };
         return changes.IsEmpty
-            ? throw new FormatException("say what to change: --priority, --memory, --time, --cpus, --override, --retries, --to-rep-grp or --limit-grps")
+            ? throw new FormatException("say what to change: --priority, --memory, --time, --cpus, --override, --retries, --to-rep-grp, --limit-grps, --dep-grps or --deps")
             : changes;
     }
 }

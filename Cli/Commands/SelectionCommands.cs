@@ -40,7 +40,7 @@ public static class SelectionCommands
         var changes = new ModOptions();
         return Create(
             "mod",
-            "Change jobs that are not reserved or running: priority, memory, time, cpus, retries, rep group, limit groups",
+            "Change jobs that are not reserved or running: priority, memory, time, cpus, retries, rep group, limit groups, dependencies",
             "modified",
             allowState: true,
             (client, filter, parse, ct) => client.ModifyAsync(filter, changes.Changes(parse), ct),

@@ -31,6 +31,18 @@ public sealed record JobModification
     /// <summary>New override (0, 1 or 2).</summary>
     [Id(7)] public int? Override { get; init; }
 
+    /// <summary>New dependency groups the job belongs to, replacing the old ones; empty: none.</summary>
+    [Id(8)] public IReadOnlyList<string>? DepGroups { get; init; }
+
+    /// <summary>New dependency groups the job waits on, replacing the old ones; empty: none.</summary>
+    [Id(9)] public IReadOnlyList<string>? Deps { get; init; }
+
+    /// <summary>New jobs the job waits on, replacing the old ones; empty: none.</summary>
+    [Id(10)] public IReadOnlyList<JobRef>? CmdDeps { get; init; }
+
+    /// <summary>True if the job's dependencies change.</summary>
+    public bool ChangesDependencies => DepGroups is not null || Deps is not null || CmdDeps is not null;
+
     /// <summary>True when nothing would change.</summary>
     public bool IsEmpty => this == new JobModification();
 
@@ -49,6 +61,8 @@ public sealed record JobModification
             Priority = Priority ?? 0,
             Retries = Retries ?? 0,
             LimitGroups = LimitGroups,
+            DepGroups = DepGroups,
+            Deps = Deps,
         };
         return [.. JobSpecValidator.Validate([probe]).Select(p => p with { Key = null })];
     }

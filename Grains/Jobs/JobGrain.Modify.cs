@@ -36,6 +36,27 @@ public sealed partial class JobGrain
             Queue = limits,
         };
         var after = Requirements.Apply(changed, await advisor.RecommendAsync(row.ReqGroup).ConfigureAwait(true));
+        if (changes.ChangesDependencies)
+        {
+            // The store replaces the dependency rows in the same commit, and makes the job ready itself if nothing it
+            // now waits on is unmet (then announcing it); a buried job stays buried.
+            var deps = await NewDependenciesAsync(changes).ConfigureAwait(true);
+            after = after with
+            {
+                State = row.State == JobState.Buried ? JobState.Buried
+                    : deps.Targets.Count > 0 ? JobState.Dependent
+                    : row.State == JobState.Dependent ? JobState.Ready
+                    : row.State,
+            };
+            await CommitAsync("Modify", after, newDeps: deps).ConfigureAwait(true);
+            if (after.State == JobState.Ready)
+            {
+                await AnnounceReadyAsync(after).ConfigureAwait(true);
+            }
+
+            return true;
+        }
+
         if (after.State == JobState.Ready)
         {
             // Its queue (perhaps a new one) must learn of its new place.
@@ -47,6 +68,18 @@ public sealed partial class JobGrain
         }
 
         return true;
+    }
+
+    /// <summary>The job's dependencies with <paramref name="changes"/> applied: what is not given stays as it was.</summary>
+    private async Task<Storage.Dependencies.JobDeps> NewDependenciesAsync(JobModification changes)
+    {
+        var current = await store.GetDependenciesAsync(Key, CancellationToken.None).ConfigureAwait(true);
+        var targets = current?.Targets ?? [];
+        var groupTargets = changes.Deps is { } deps ? deps.Select(JobDependencies.GroupTarget) : targets.Where(t => t[0] == 'g');
+        var jobTargets = changes.CmdDeps is { } refs ? refs.Select(r => JobDependencies.JobTarget(r.Key)) : targets.Where(t => t[0] == 'k');
+        return new Storage.Dependencies.JobDeps(
+            [.. (changes.DepGroups ?? current?.Groups ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            [.. groupTargets.Concat(jobTargets).Distinct(StringComparer.Ordinal)]);
     }
 
     private static string LimitSuffixOf(string queue) => SchedulerGroup.LimitSuffix(SchedulerGroup.LimitGroupsOf(queue));

@@ -271,6 +271,11 @@ public sealed partial class JobGrain(
         // Its needs (and so its scheduler group) change only when they were raised after a failure, never on the way back to ready.
         var after = row with { State = JobState.Ready, DueAt = null, ReservedBy = null };
         await CommitAsync(operation, after).ConfigureAwait(true);
+        await AnnounceReadyAsync(after).ConfigureAwait(true);
+    }
+
+    private async Task AnnounceReadyAsync(JobRecord after)
+    {
         try
         {
             var queue = GrainFactory.GetGrain<IQueueGrain>(after.Queue);
@@ -320,9 +325,9 @@ public sealed partial class JobGrain(
         return row;
     }
 
-    private async Task CommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false)
+    private async Task CommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false, Storage.Dependencies.JobDeps? newDeps = null)
     {
-        if (await TryCommitAsync(operation, after, kind, outputChanged).ConfigureAwait(true) is LimitFull full)
+        if (await TryCommitAsync(operation, after, kind, outputChanged, newDeps).ConfigureAwait(true) is LimitFull full)
         {
             // Only a lease takes a slot, and only Reserve leases.
             throw Error(JobQueueErrorKind.Internal, operation, $"limit group {full.Group} refused a change that takes no slot");
@@ -330,14 +335,14 @@ public sealed partial class JobGrain(
     }
 
     /// <summary>Commits a change: Committed, or LimitFull when it would lease the job without a slot (nothing written).</summary>
-    private async Task<WriteOutcome> TryCommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false)
+    private async Task<WriteOutcome> TryCommitAsync(string operation, JobRecord after, JobChangeKind kind = JobChangeKind.Update, bool outputChanged = false, Storage.Dependencies.JobDeps? newDeps = null)
     {
         var before = _row ?? throw Error(JobQueueErrorKind.MissingJob, operation, null);
         var next = after with { Version = before.Version + 1 };
         WriteOutcome outcome;
         try
         {
-            outcome = await writer.WriteAsync(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged)).ConfigureAwait(true);
+            outcome = await writer.WriteAsync(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged) { NewDeps = newDeps }).ConfigureAwait(true);
         }
         catch
         {
@@ -361,6 +366,12 @@ public sealed partial class JobGrain(
         _row = kind == JobChangeKind.Update ? next : null;
         if (outcome is Committed { Released.Count: > 0 } committed)
         {
+            if (committed.Released.Any(r => r.Key == Key))
+            {
+                // This job itself was made ready by the store (its new dependencies are all met): read it afresh.
+                _row = null;
+            }
+
             // Their last dependency completed in this commit: their queues learn of them as of any job made ready.
             foreach (var released in committed.Released.GroupBy(r => r.Queue, StringComparer.Ordinal))
             {

@@ -34,6 +34,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
 
         if (after is null)
         {
+            await CheckDependenciesAsync(changes).ConfigureAwait(true);
             var limits = (changes.LimitGroups ?? []).Select(LimitGroups.Parse).Where(l => l.Limit is not null);
             foreach (var (name, limit, _) in limits)
             {
@@ -42,6 +43,26 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         }
 
         return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.Modify(changes)).ConfigureAwait(true);
+    }
+
+    /// <summary>New dependencies must name groups that have members and jobs that exist, as an add's must.</summary>
+    private async Task CheckDependenciesAsync(JobModification changes)
+    {
+        var groups = (changes.Deps ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var known = await store.GetKnownDepGroupsAsync(groups, CancellationToken.None).ConfigureAwait(true);
+        var problems = groups.Except(known, StringComparer.Ordinal).Select(g => $"Deps: dependency group \"{g}\" has no member").ToList();
+        var keys = (changes.CmdDeps ?? []).Select(r => r.Key).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count > 0)
+        {
+            var found = (await store.Monitor.GetJobsAsync(keys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key)
+                .Concat((await store.Monitor.GetLatestRunsAsync(keys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key));
+            problems.AddRange(keys.Except(found, StringComparer.Ordinal).Select(k => $"CmdDeps: job {k} was never added"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Modify", detail: string.Join("; ", problems));
+        }
     }
 
     private static bool NotLeasedOrComplete(JobState state) => !state.IsLeased() && state != JobState.Complete;

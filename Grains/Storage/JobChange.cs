@@ -5,4 +5,8 @@ namespace JobQueue.Grains.Storage;
 /// <param name="After">The new row (for Update and Archive).</param>
 /// <param name="Kind">What happens to the row.</param>
 /// <param name="OutputChanged">True if stdout/stderr changed and must be written.</param>
-public sealed record JobChange(JobRecord Before, JobRecord? After, JobChangeKind Kind, bool OutputChanged = false) : StoreWrite;
+public sealed record JobChange(JobRecord Before, JobRecord? After, JobChangeKind Kind, bool OutputChanged = false) : StoreWrite
+{
+    /// <summary>When set (an update only), the job's dependencies are replaced by these in the same commit (jobqueue mod).</summary>
+    public Dependencies.JobDeps? NewDeps { get; init; }
+}

@@ -116,7 +116,7 @@ public static class RestJobs
     /// <summary>The "changes" object of a mod request: the job options (as an add takes them) that mod can change.</summary>
     public static JobModification ParseChanges(JsonElement body)
     {
-        string[] changeable = ["priority", "memory", "time", "cpus", "override", "retries", "rep_grp", "limit_grps"];
+        string[] changeable = ["priority", "memory", "time", "cpus", "override", "retries", "rep_grp", "limit_grps", "dep_grps", "deps", "cmd_deps"];
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Object)
         {
             throw new RestProblem($"changes must be an object of what to change ({string.Join(", ", changeable)})", null, "changes");
@@ -149,6 +149,9 @@ public static class RestJobs
             Retries = given.Contains("retries") ? spec.Retries : null,
             RepGroup = given.Contains("rep_grp") ? spec.RepGroup : null,
             LimitGroups = given.Contains("limit_grps") ? spec.LimitGroups ?? [] : null,
+            DepGroups = given.Contains("dep_grps") ? spec.DepGroups ?? [] : null,
+            Deps = given.Contains("deps") ? spec.Deps ?? [] : null,
+            CmdDeps = given.Contains("cmd_deps") ? spec.CmdDeps ?? [] : null,
         };
         return modification.IsEmpty ? throw new RestProblem("changes is empty: nothing to change", null, "changes") : modification;
     }

@@ -78,6 +78,37 @@ public sealed class DependencyTests(QueueClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Mod_replaces_what_a_job_waits_on_and_it_is_ready_as_soon_as_nothing_is_unmet()
+    {
+        var (rep, ram) = (Jobs.Unique("moddeps"), Jobs.UniqueRam());
+        JobSpec Spec(string name) => Jobs.Spec($"echo {name} {rep}", rep, ramMb: ram) with { Override = 2, Time = JobQueueDefaults.Time };
+        var dependent = Spec("d") with { Deps = [$"{rep}-1"] };
+        var other = Spec("e") with { Deps = [$"{rep}-1"] };
+        await _client.AddAsync([Spec("m") with { DepGroups = [$"{rep}-1"] }, Spec("n") with { DepGroups = [$"{rep}-2"] }, dependent, other], Ct);
+        JobFilter Only(JobSpec spec) => new() { Keys = [spec.Key] };
+
+        // The dependent now waits on group 2, not group 1: group 1's end releases only the other.
+        Assert.Equal(1, await _client.ModifyAsync(Only(dependent), new JobModification { Deps = [$"{rep}-2"] }, Ct));
+        await CompleteNextAsync(ram, $"echo m {rep}");
+        Assert.Equal((JobState.Dependent, JobState.Ready), (await StateAsync(dependent), await StateAsync(other)));
+        await CompleteNextAsync(ram, $"echo n {rep}");
+        Assert.Equal(JobState.Ready, await StateAsync(dependent));
+
+        // Waiting on nothing any more, a dependent is ready at once.
+        var late = Spec("late") with { CmdDeps = [JobRef.For(other.Cmd, other.Cwd)] };
+        await _client.AddAsync([late], Ct);
+        Assert.Equal(JobState.Dependent, await StateAsync(late));
+        Assert.Equal(1, await _client.ModifyAsync(Only(late), new JobModification { CmdDeps = [] }, Ct));
+        Assert.Equal(JobState.Ready, await StateAsync(late));
+        await CompleteNextAsync(ram, dependent.Cmd);
+        await CompleteNextAsync(ram, other.Cmd);
+        await CompleteNextAsync(ram, late.Cmd);
+
+        var refused = await Assert.ThrowsAsync<JobQueueException>(() => _client.ModifyAsync(Only(late), new JobModification { Deps = [$"{rep}-nobody"] }, Ct));
+        Assert.Contains($"dependency group \"{rep}-nobody\" has no member", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_buried_dependency_keeps_its_dependents_waiting_and_why_says_so()
     {
         var (rep, ram) = (Jobs.Unique("buried"), Jobs.UniqueRam());

@@ -138,18 +138,73 @@ internal static class DependencyRules
                 }
             }
 
-            if (!removed)
-            {
-                met.Add(JobDependencies.JobTarget(key));
-            }
-
             if (removed)
             {
-                // A completed job keeps its waits: a member added to a group it waited on later makes it run again.
                 await tables.ForgetAsync(key, removed: true).ConfigureAwait(false);
+            }
+            else
+            {
+                // A completed job keeps its waits: a member added to a group it waited on later makes it run again.
+                met.Add(JobDependencies.JobTarget(key));
             }
         }
 
+        return await ReleaseWaitersAsync(tables, met, effects).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces the dependencies of a job changed in this transaction (jobqueue mod): it leaves and joins groups, waits
+    /// on its new targets, and is made ready if it is dependent and nothing is unmet; a group it left may be done now.
+    /// Returns the jobs made ready.
+    /// </summary>
+    public static async Task<List<JobRecord>> ReplacedAsync(DependencyTables tables, JobChange change, BatchEffects effects)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var key = change.Before.Key;
+        var next = change.NewDeps ?? throw new ArgumentException("the change replaces no dependencies", nameof(change));
+        var old = await tables.DepsOfAsync(key).ConfigureAwait(false) ?? new JobDeps([], []);
+        var met = new List<string>();
+        var reopened = new Queue<string>();
+        foreach (var group in old.DepGroups.Except(next.DepGroups, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (await tables.LeaveAsync(group, key, removed: true).ConfigureAwait(false))
+            {
+                met.Add(JobDependencies.GroupTarget(group));
+            }
+        }
+
+        foreach (var group in next.DepGroups.Except(old.DepGroups, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (await tables.JoinAsync(group, key).ConfigureAwait(false))
+            {
+                reopened.Enqueue(group);
+            }
+        }
+
+        long unmet = 0;
+        foreach (var target in next.Targets)
+        {
+            unmet += await tables.UnmetAsync(target).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        await tables.PutAsync(key, next.DepGroups, next.Targets, unmet).ConfigureAwait(false);
+        await tables.ForgetAsync(key, removed: false).ConfigureAwait(false);
+        await tables.WaitAsync(key, next.Targets).ConfigureAwait(false);
+        var released = new List<JobRecord>();
+        if (change.After?.State == JobState.Dependent && unmet == 0 && await tables.ReleaseAsync(key).ConfigureAwait(false) is { } self)
+        {
+            effects.Changed(new JobChange(self.Before, self.After, JobChangeKind.Update));
+            released.Add(self.After);
+        }
+
+        await ReopenAsync(tables, reopened, new HashSet<string>(StringComparer.Ordinal) { key }, effects).ConfigureAwait(false);
+        released.AddRange(await ReleaseWaitersAsync(tables, met, effects).ConfigureAwait(false));
+        return released;
+    }
+
+    /// <summary>Counts each met target off its waiters; those left with nothing unmet become ready.</summary>
+    private static async Task<List<JobRecord>> ReleaseWaitersAsync(DependencyTables tables, IEnumerable<string> met, BatchEffects effects)
+    {
         var released = new List<JobRecord>();
         foreach (var target in met)
         {

@@ -90,7 +90,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
     public override async Task<IReadOnlyList<WriteOutcome>> WriteAsync(IReadOnlyList<StoreWrite> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count > 0 && batch.All(w => w is JobChange)
+        if (batch.Count > 0 && batch.All(w => w is JobChange { NewDeps: null })
             && await TryWriteInOneTripAsync([.. batch.Cast<JobChange>()], cancellationToken).ConfigureAwait(false) is { } done)
         {
             return done;
@@ -127,6 +127,14 @@ public sealed partial class PostgresJobStore : SqlJobStore
             }
 
             var results = await ChangeAsync(connection, changes, effects, cancellationToken).ConfigureAwait(false);
+            for (var c = 0; c < changes.Count; c++)
+            {
+                if (changes[c].NewDeps is not null && results[c] is Committed)
+                {
+                    results[c] = new Committed { Released = await DependencyRules.ReplacedAsync(dependencies, changes[c], effects).ConfigureAwait(false) };
+                }
+            }
+
             results.CopyTo(outcomes, start);
         }
 

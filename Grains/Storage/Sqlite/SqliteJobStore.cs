@@ -133,7 +133,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
                     outcomes.Add(write switch
                     {
                         InsertJobs insert => Insert(transaction, insert, effects, dependencies),
-                        JobChange change => Change(transaction, change, effects),
+                        JobChange change => Change(transaction, change, effects, dependencies),
                         _ => throw new ArgumentException($"unknown write {write.GetType().Name}", nameof(batch)),
                     });
                 }
@@ -327,7 +327,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
         return new Inserted(stored, insert.Jobs.Count - stored.Count);
     }
 
-    private WriteOutcome Change(SqliteTransaction transaction, JobChange change, BatchEffects effects)
+    private WriteOutcome Change(SqliteTransaction transaction, JobChange change, BatchEffects effects, DependencyTables dependencies)
     {
         var key = change.Before.Key;
         var expected = change.Before.Version;
@@ -376,6 +376,8 @@ public sealed partial class SqliteJobStore : SqlJobStore
 
         effects.Changed(change);
         _limits!.Move(transaction, taken, LimitSlots.Given(change));
-        return Committed.Instance;
+        return change.NewDeps is null
+            ? Committed.Instance
+            : new Committed { Released = DependencyRules.ReplacedAsync(dependencies, change, effects).GetAwaiter().GetResult() };
     }
 }
