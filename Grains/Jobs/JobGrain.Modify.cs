@@ -2,7 +2,7 @@ using JobQueue.Grains.Learning;
 
 namespace JobQueue.Grains.Jobs;
 
-/// <summary>Changing a job that is not running: its needs, priority, retries, rep group and limit groups.</summary>
+/// <summary>Changing a job that is not running: its needs, priority, retries, rep group, limit groups and dependencies.</summary>
 public sealed partial class JobGrain
 {
     /// <inheritdoc />
