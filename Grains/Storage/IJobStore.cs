@@ -67,7 +67,7 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>The limit groups that have a limit or hold slots, by name.</summary>
     Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Which of <paramref name="groups"/> are dependency groups that have (or had) members.</summary>
+    /// <summary>Which of <paramref name="groups"/> are dependency groups with members (incomplete or completed; removed ones do not count).</summary>
     Task<IReadOnlyList<string>> GetKnownDepGroupsAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken);
 
     /// <summary>A job's dependencies: its groups, what it waits on ("g:group", "k:key"), how many of those are unmet, and why it runs again if it does; null if it has none.</summary>

@@ -9,7 +9,8 @@ public abstract partial class SqlJobStore
         var known = new List<string>();
         foreach (var group in groups)
         {
-            var rows = await QueryAsync("SELECT grp FROM jq_dep_groups WHERE grp = @grp", r => r.GetString(0), cancellationToken, ("@grp", group)).ConfigureAwait(false);
+            // Members that completed stay members; removed ones do not.
+            var rows = await QueryAsync("SELECT grp FROM jq_dep_members WHERE grp = @grp LIMIT 1", r => r.GetString(0), cancellationToken, ("@grp", group)).ConfigureAwait(false);
             known.AddRange(rows);
         }
 
