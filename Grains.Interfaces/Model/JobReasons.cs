@@ -36,7 +36,7 @@ public static class JobReasons
         var buried = wait.Unmet.Sum(u => u.Buried);
         var what = string.Join(", ", wait.Unmet.Select(u => u.Buried > 0 ? $"{u.Name} ({u.Incomplete} incomplete, {u.Buried} buried)" : $"{u.Name} ({u.Incomplete} incomplete)"));
         return $"it waits on {wait.Unmet.Count} of its {wait.Total} dependencies: {what}"
-            + (buried > 0 ? $"; {buried} buried job{(buried == 1 ? "" : "s")} among them keep it waiting until retried or removed" : "");
+            + (buried > 0 ? $"; {(buried == 1 ? "1 buried job among them keeps" : $"{buried} buried jobs among them keep")} it waiting until retried or removed" : "");
     }
 
     private static string Delayed(Job job)

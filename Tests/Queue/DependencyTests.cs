@@ -122,7 +122,7 @@ public sealed class DependencyTests(QueueClusterFixture fixture) : IClassFixture
         var waiting = (await _client.GetByCmdAsync(dependent.Cmd, dependent.Cwd, cancellationToken: Ct))!;
         Assert.Equal(JobState.Dependent, waiting.State);
         Assert.Equal(
-            [$"it waits on 1 of its 1 dependencies: group {rep} (1 incomplete, 1 buried); 1 buried job among them keep it waiting until retried or removed"],
+            [$"it waits on 1 of its 1 dependencies: group {rep} (1 incomplete, 1 buried); 1 buried job among them keeps it waiting until retried or removed"],
             await _client.WhyAsync(waiting, Ct));
     }
 
