@@ -233,7 +233,7 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     protected abstract string KeyFilter(DbCommand cmd, IReadOnlyList<string> keys);
 
     /// <summary>Binds a parameter, mapping null to DBNull.</summary>
-    protected static void Bind(DbCommand cmd, string name, object? value)
+    protected internal static void Bind(DbCommand cmd, string name, object? value)
     {
         ArgumentNullException.ThrowIfNull(cmd);
         var parameter = cmd.CreateParameter();

@@ -22,13 +22,7 @@ internal static class DependencyRules
         var reopened = new Queue<string>();
         foreach (var job in inserted)
         {
-            foreach (var group in deps.GetValueOrDefault(job.Key)?.DepGroups ?? [])
-            {
-                if (await tables.JoinAsync(group, job.Key).ConfigureAwait(false))
-                {
-                    reopened.Enqueue(group);
-                }
-            }
+            await JoinAllAsync(tables, deps.GetValueOrDefault(job.Key)?.DepGroups ?? [], job.Key, reopened).ConfigureAwait(false);
         }
 
         var stored = new List<JobRecord>(inserted.Count);
@@ -42,15 +36,7 @@ internal static class DependencyRules
                 continue;
             }
 
-            long unmet = 0;
-            foreach (var target in own.Targets)
-            {
-                unmet += await tables.UnmetAsync(target).ConfigureAwait(false) ? 1 : 0;
-            }
-
-            await tables.PutAsync(job.Key, own.DepGroups, own.Targets, unmet).ConfigureAwait(false);
-            await tables.ForgetAsync(job.Key, removed: false).ConfigureAwait(false);
-            await tables.WaitAsync(job.Key, own.Targets).ConfigureAwait(false);
+            var unmet = await WaitOnAsync(tables, job.Key, own).ConfigureAwait(false);
             var state = unmet > 0 ? JobState.Dependent : job.State == JobState.Dependent ? JobState.Ready : job.State;
             if (state != job.State)
             {
@@ -93,31 +79,28 @@ internal static class DependencyRules
 
                 added.Add(waiter);
                 effects.Added(again);
-                foreach (var mine in own.DepGroups)
-                {
-                    if (await tables.JoinAsync(mine, waiter).ConfigureAwait(false))
-                    {
-                        reopened.Enqueue(mine);
-                    }
-                }
-
-                long unmet = 0;
-                foreach (var target in own.Targets)
-                {
-                    unmet += await tables.UnmetAsync(target).ConfigureAwait(false) ? 1 : 0;
-                }
+                await JoinAllAsync(tables, own.DepGroups, waiter, reopened).ConfigureAwait(false);
 
                 // It waits on this group, which has an incomplete member again: at least one is unmet.
-                await tables.PutAsync(waiter, own.DepGroups, own.Targets, unmet, $"it runs again: dependency group {group} gained a member after it had completed").ConfigureAwait(false);
+                await WaitOnAsync(tables, waiter, own, $"it runs again: dependency group {group} gained a member after it had completed").ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
-    /// Settles jobs that completed (archive) or were removed (delete) in this transaction: their groups, and their
-    /// waiters, which become ready once nothing else is unmet. Returns the jobs made ready; their changes are in <paramref name="effects"/>.
+    /// Settles the jobs of <paramref name="batch"/> that committed as completed (archive) or removed (delete): their groups,
+    /// and their waiters, which become ready once nothing else is unmet. Those made ready go with the outcome of the first
+    /// such change, whose grain announces them; their changes are in <paramref name="effects"/>.
     /// </summary>
-    public static async Task<List<JobRecord>> FinishedAsync(DependencyTables tables, IEnumerable<JobChange> committed, BatchEffects effects)
+    public static async Task FinishBatchAsync(DependencyTables tables, IReadOnlyList<StoreWrite> batch, IList<WriteOutcome> outcomes, BatchEffects effects)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var committed = batch.Where((w, i) => w is JobChange && outcomes[i] is Committed).Cast<JobChange>();
+        Attach(batch, outcomes, await FinishedAsync(tables, committed, effects).ConfigureAwait(false));
+    }
+
+    private static async Task<List<JobRecord>> FinishedAsync(DependencyTables tables, IEnumerable<JobChange> committed, BatchEffects effects)
     {
         var met = new List<string>();
         foreach (var change in committed.Where(c => c.Kind is JobChangeKind.Archive or JobChangeKind.Delete).OrderBy(c => c.Before.Key, StringComparer.Ordinal))
@@ -129,15 +112,7 @@ internal static class DependencyRules
             }
 
             var removed = change.Kind == JobChangeKind.Delete;
-            var groups = (await tables.GroupsOfAsync([key]).ConfigureAwait(false)).GetValueOrDefault(key) ?? [];
-            foreach (var group in groups.Order(StringComparer.Ordinal))
-            {
-                if (await tables.LeaveAsync(group, key, removed).ConfigureAwait(false))
-                {
-                    met.Add(JobDependencies.GroupTarget(group));
-                }
-            }
-
+            await LeaveAllAsync(tables, (await tables.DepsOfAsync(key).ConfigureAwait(false))?.DepGroups ?? [], key, removed, met).ConfigureAwait(false);
             if (removed)
             {
                 await tables.ForgetAsync(key, removed: true).ConfigureAwait(false);
@@ -149,7 +124,9 @@ internal static class DependencyRules
             }
         }
 
-        return await ReleaseWaitersAsync(tables, met, effects).ConfigureAwait(false);
+        var released = new List<JobRecord>();
+        await ReleaseWaitersAsync(tables, met, effects, released).ConfigureAwait(false);
+        return released;
     }
 
     /// <summary>
@@ -165,67 +142,87 @@ internal static class DependencyRules
         var old = await tables.DepsOfAsync(key).ConfigureAwait(false) ?? new JobDeps([], []);
         var met = new List<string>();
         var reopened = new Queue<string>();
-        foreach (var group in old.DepGroups.Except(next.DepGroups, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        await LeaveAllAsync(tables, old.DepGroups.Except(next.DepGroups, StringComparer.Ordinal), key, removed: true, met).ConfigureAwait(false);
+        await JoinAllAsync(tables, next.DepGroups.Except(old.DepGroups, StringComparer.Ordinal), key, reopened).ConfigureAwait(false);
+        var unmet = await WaitOnAsync(tables, key, next).ConfigureAwait(false);
+        var released = new List<JobRecord>();
+        if (change.After?.State == JobState.Dependent && unmet == 0)
         {
-            if (await tables.LeaveAsync(group, key, removed: true).ConfigureAwait(false))
-            {
-                met.Add(JobDependencies.GroupTarget(group));
-            }
+            await ReleaseAsync(tables, key, effects, released).ConfigureAwait(false);
         }
 
-        foreach (var group in next.DepGroups.Except(old.DepGroups, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        await ReopenAsync(tables, reopened, new HashSet<string>(StringComparer.Ordinal) { key }, effects).ConfigureAwait(false);
+        await ReleaseWaitersAsync(tables, met, effects, released).ConfigureAwait(false);
+        return released;
+    }
+
+    /// <summary>Makes <paramref name="key"/> a member of each of <paramref name="groups"/> (in name order), queueing the groups that were done.</summary>
+    private static async Task JoinAllAsync(DependencyTables tables, IEnumerable<string> groups, string key, Queue<string> reopened)
+    {
+        foreach (var group in groups.Order(StringComparer.Ordinal))
         {
             if (await tables.JoinAsync(group, key).ConfigureAwait(false))
             {
                 reopened.Enqueue(group);
             }
         }
+    }
 
+    /// <summary>Counts <paramref name="key"/> out of each of <paramref name="groups"/> (in name order), adding the groups now done to <paramref name="met"/>.</summary>
+    private static async Task LeaveAllAsync(DependencyTables tables, IEnumerable<string> groups, string key, bool removed, List<string> met)
+    {
+        foreach (var group in groups.Order(StringComparer.Ordinal))
+        {
+            if (await tables.LeaveAsync(group, key, removed).ConfigureAwait(false))
+            {
+                met.Add(JobDependencies.GroupTarget(group));
+            }
+        }
+    }
+
+    /// <summary>Records what <paramref name="key"/> waits on now, with how much of it is unmet (returned), and why if it waits again.</summary>
+    private static async Task<long> WaitOnAsync(DependencyTables tables, string key, JobDeps deps, string note = "")
+    {
         long unmet = 0;
-        foreach (var target in next.Targets)
+        foreach (var target in deps.Targets)
         {
             unmet += await tables.UnmetAsync(target).ConfigureAwait(false) ? 1 : 0;
         }
 
-        await tables.PutAsync(key, next.DepGroups, next.Targets, unmet).ConfigureAwait(false);
+        await tables.PutAsync(key, deps.DepGroups, deps.Targets, unmet, note).ConfigureAwait(false);
         await tables.ForgetAsync(key, removed: false).ConfigureAwait(false);
-        await tables.WaitAsync(key, next.Targets).ConfigureAwait(false);
-        var released = new List<JobRecord>();
-        if (change.After?.State == JobState.Dependent && unmet == 0 && await tables.ReleaseAsync(key).ConfigureAwait(false) is { } self)
-        {
-            effects.Changed(new JobChange(self.Before, self.After, JobChangeKind.Update));
-            released.Add(self.After);
-        }
-
-        await ReopenAsync(tables, reopened, new HashSet<string>(StringComparer.Ordinal) { key }, effects).ConfigureAwait(false);
-        released.AddRange(await ReleaseWaitersAsync(tables, met, effects).ConfigureAwait(false));
-        return released;
+        await tables.WaitAsync(key, deps.Targets).ConfigureAwait(false);
+        return unmet;
     }
 
     /// <summary>Counts each met target off its waiters; those left with nothing unmet become ready.</summary>
-    private static async Task<List<JobRecord>> ReleaseWaitersAsync(DependencyTables tables, IEnumerable<string> met, BatchEffects effects)
+    private static async Task ReleaseWaitersAsync(DependencyTables tables, IEnumerable<string> met, BatchEffects effects, List<JobRecord> released)
     {
-        var released = new List<JobRecord>();
         foreach (var target in met)
         {
             foreach (var waiter in await tables.WaitersAsync(target).ConfigureAwait(false))
             {
-                if (await tables.AddUnmetAsync(waiter, -1).ConfigureAwait(false) is 0 && await tables.ReleaseAsync(waiter).ConfigureAwait(false) is { } release)
+                if (await tables.AddUnmetAsync(waiter, -1).ConfigureAwait(false) is 0)
                 {
-                    effects.Changed(new JobChange(release.Before, release.After, JobChangeKind.Update));
-                    released.Add(release.After);
+                    await ReleaseAsync(tables, waiter, effects, released).ConfigureAwait(false);
                 }
             }
         }
+    }
 
-        return released;
+    /// <summary>Makes the dependent job <paramref name="key"/> ready, with its change in <paramref name="effects"/>.</summary>
+    private static async Task ReleaseAsync(DependencyTables tables, string key, BatchEffects effects, List<JobRecord> released)
+    {
+        if (await tables.ReleaseAsync(key).ConfigureAwait(false) is { } release)
+        {
+            effects.Changed(new JobChange(release.Before, release.After, JobChangeKind.Update));
+            released.Add(release.After);
+        }
     }
 
     /// <summary>Hands the jobs made ready to the first finishing change of the batch that committed, whose grain announces them.</summary>
-    public static void Attach(IReadOnlyList<StoreWrite> batch, IList<WriteOutcome> outcomes, IReadOnlyList<JobRecord> released)
+    private static void Attach(IReadOnlyList<StoreWrite> batch, IList<WriteOutcome> outcomes, IReadOnlyList<JobRecord> released)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(outcomes);
         for (var i = 0; i < batch.Count && released.Count > 0; i++)
         {
             if (batch[i] is JobChange { Kind: JobChangeKind.Archive or JobChangeKind.Delete } && outcomes[i] is Committed)

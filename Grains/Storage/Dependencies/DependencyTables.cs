@@ -20,21 +20,6 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
     public Task SetStateAsync(JobRecord job, JobState state) =>
         ExecuteAsync("UPDATE jq_jobs SET state = @state WHERE key = @key AND seq = @seq", ("@state", (long)state), ("@key", job.Key), ("@seq", job.Seq));
 
-    /// <summary>The dependency groups of each of <paramref name="keys"/> that has any.</summary>
-    public async Task<Dictionary<string, string[]>> GroupsOfAsync(IEnumerable<string> keys)
-    {
-        var groups = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            if (await ScalarAsync("SELECT dep_grps FROM jq_job_deps WHERE key = @key AND dep_grps <> ''", ("@key", key)).ConfigureAwait(false) is string list)
-            {
-                groups[key] = list.Split(',');
-            }
-        }
-
-        return groups;
-    }
-
     /// <summary>Records a job's groups, targets, unmet count and why it waits again (replacing what an earlier run of the same key left).</summary>
     public Task PutAsync(string key, IReadOnlyList<string> groups, IReadOnlyList<string> targets, long unmet, string note = "") => ExecuteAsync(
         "INSERT INTO jq_job_deps (key, dep_grps, targets, unmet, note) VALUES (@key, @groups, @targets, @unmet, @note) " +
@@ -61,17 +46,7 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
     /// </summary>
     public async Task<JobRecord?> RequeueAsync(string key, JobState state)
     {
-        JobRecord? run = null;
-        await using (var read = Command($"SELECT {JobRows.SelectList(false)} FROM jq_history WHERE key = @key ORDER BY id DESC LIMIT 1", ("@key", key)))
-        await using (var reader = await read.ExecuteReaderAsync().ConfigureAwait(false))
-        {
-            if (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                run = JobRows.Read(reader);
-            }
-        }
-
-        if (run is null)
+        if (await JobAsync($"SELECT {JobRows.SelectList(false)} FROM jq_history WHERE key = @key ORDER BY id DESC LIMIT 1", key).ConfigureAwait(false) is not { } run)
         {
             return null;
         }
@@ -80,7 +55,6 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
         {
             Version = 1,
             State = state,
-            Attempts = run.Attempts,
             UntilBuried = run.Retries + 1,
             Exited = false,
             ExitCode = 0,
@@ -109,11 +83,11 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
     public async Task<bool> JoinAsync(string group, string key)
     {
         await ExecuteAsync("INSERT INTO jq_dep_members (grp, key) VALUES (@grp, @key) ON CONFLICT (grp, key) DO NOTHING", ("@grp", group), ("@key", key)).ConfigureAwait(false);
-        var before = await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", group)).ConfigureAwait(false);
+        var before = await IncompleteAsync(group).ConfigureAwait(false);
         await ExecuteAsync(
             "INSERT INTO jq_dep_groups (grp, incomplete) VALUES (@grp, 1) ON CONFLICT (grp) DO UPDATE SET incomplete = jq_dep_groups.incomplete + 1",
             ("@grp", group)).ConfigureAwait(false);
-        return before is long incomplete && incomplete == 0;
+        return before == 0;
     }
 
     /// <summary>A member of <paramref name="group"/> completed (or, <paramref name="removed"/>, left it): true if none is incomplete now.</summary>
@@ -125,12 +99,12 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
         }
 
         await ExecuteAsync("UPDATE jq_dep_groups SET incomplete = incomplete - 1 WHERE grp = @grp AND incomplete > 0", ("@grp", group)).ConfigureAwait(false);
-        return await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", group)).ConfigureAwait(false) is 0L;
+        return await IncompleteAsync(group).ConfigureAwait(false) == 0;
     }
 
     /// <summary>True if <paramref name="target"/> ("g:group" or "k:key") is not met yet.</summary>
     public async Task<bool> UnmetAsync(string target) => target[0] == 'g'
-        ? await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", target[2..])).ConfigureAwait(false) is long n && n > 0
+        ? await IncompleteAsync(target[2..]).ConfigureAwait(false) > 0
         : await ScalarAsync("SELECT 1 FROM jq_jobs WHERE key = @key", ("@key", target[2..])).ConfigureAwait(false) is not null;
 
     /// <summary>Records that <paramref name="dependent"/> waits on each of <paramref name="targets"/>.</summary>
@@ -169,17 +143,7 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
     /// <summary>Makes the dependent job <paramref name="key"/> ready (a new version of its row): its row before and after, or null if it was not dependent.</summary>
     public async Task<(JobRecord Before, JobRecord After)?> ReleaseAsync(string key)
     {
-        await using var read = Command($"SELECT {JobRows.SelectList(false)} FROM jq_jobs WHERE key = @key AND state = {(int)JobState.Dependent}", ("@key", key));
-        JobRecord? before = null;
-        await using (var reader = await read.ExecuteReaderAsync().ConfigureAwait(false))
-        {
-            if (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                before = JobRows.Read(reader);
-            }
-        }
-
-        if (before is null)
+        if (await JobAsync($"SELECT {JobRows.SelectList(false)} FROM jq_jobs WHERE key = @key AND state = {(int)JobState.Dependent}", key).ConfigureAwait(false) is not { } before)
         {
             return null;
         }
@@ -195,6 +159,18 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
         return (before, after);
     }
 
+    /// <summary>The count of incomplete members of <paramref name="group"/>, or null if it never had one.</summary>
+    private async Task<long?> IncompleteAsync(string group) =>
+        await ScalarAsync("SELECT incomplete FROM jq_dep_groups WHERE grp = @grp", ("@grp", group)).ConfigureAwait(false) as long?;
+
+    /// <summary>The one job row <paramref name="sql"/> (selecting <see cref="JobRows.SelectList"/>, with @key) finds, or null.</summary>
+    private async Task<JobRecord?> JobAsync(string sql, string key)
+    {
+        await using var cmd = Command(sql, ("@key", key));
+        await using var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        return await reader.ReadAsync().ConfigureAwait(false) ? JobRows.Read(reader) : null;
+    }
+
     private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var cmd = connection.CreateCommand();
@@ -202,10 +178,7 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
         cmd.Transaction = transaction;
         foreach (var (name, value) in parameters)
         {
-            var parameter = cmd.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(parameter);
+            SqlJobStore.Bind(cmd, name, value);
         }
 
         return cmd;

@@ -138,8 +138,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
             results.CopyTo(outcomes, start);
         }
 
-        var committed = batch.Where((w, i) => w is JobChange && outcomes[i] is Committed).Cast<JobChange>();
-        DependencyRules.Attach(batch, outcomes, await DependencyRules.FinishedAsync(dependencies, committed, effects).ConfigureAwait(false));
+        await DependencyRules.FinishBatchAsync(dependencies, batch, outcomes, effects).ConfigureAwait(false);
         await ApplyEffectsAsync(connection, FenceStatement(), Shard, effects, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcomes;

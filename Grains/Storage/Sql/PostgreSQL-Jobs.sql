@@ -118,14 +118,22 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
+-- Gives each of p_names a row (no limit, no slot held) if it has none, and locks them in name order, so managers
+-- moving slots at once cannot deadlock.
+CREATE OR REPLACE FUNCTION jq_lock_limits(p_names TEXT[]) RETURNS VOID AS $$
+BEGIN
+    INSERT INTO jq_limits (name, lim, used) SELECT n, -1, 0 FROM unnest(p_names) AS n ORDER BY n ON CONFLICT (name) DO NOTHING;
+    PERFORM 1 FROM jq_limits WHERE name = ANY(p_names) ORDER BY name FOR UPDATE;
+END
+$$ LANGUAGE plpgsql;
+
 -- Takes one slot of each of p_names, all or none, for one job being leased: returns the name of a full group (taking
--- nothing), or NULL once taken. Rows are locked in name order, so managers taking slots at once cannot deadlock.
+-- nothing), or NULL once taken.
 CREATE OR REPLACE FUNCTION jq_take_slots(p_names TEXT[]) RETURNS TEXT AS $$
 DECLARE
     full_group TEXT;
 BEGIN
-    INSERT INTO jq_limits (name, lim, used) SELECT n, -1, 0 FROM unnest(p_names) AS n ORDER BY n ON CONFLICT (name) DO NOTHING;
-    PERFORM 1 FROM jq_limits WHERE name = ANY(p_names) ORDER BY name FOR UPDATE;
+    PERFORM jq_lock_limits(p_names);
     SELECT name INTO full_group FROM jq_limits WHERE name = ANY(p_names) AND lim >= 0 AND used >= lim ORDER BY name LIMIT 1;
     IF full_group IS NULL THEN
         UPDATE jq_limits SET used = used + 1 WHERE name = ANY(p_names);
@@ -138,8 +146,7 @@ $$ LANGUAGE plpgsql;
 -- limit fails the batch (JQ429); the store then replays it change by change, which refuses just the lease that did not fit.
 CREATE OR REPLACE FUNCTION jq_move_slots(p_names TEXT[], p_deltas BIGINT[]) RETURNS VOID AS $$
 BEGIN
-    INSERT INTO jq_limits (name, lim, used) SELECT n, -1, 0 FROM unnest(p_names) AS n ORDER BY n ON CONFLICT (name) DO NOTHING;
-    PERFORM 1 FROM jq_limits WHERE name = ANY(p_names) ORDER BY name FOR UPDATE;
+    PERFORM jq_lock_limits(p_names);
     UPDATE jq_limits AS l SET used = GREATEST(l.used + d.delta, 0) FROM unnest(p_names, p_deltas) AS d(name, delta) WHERE l.name = d.name;
     IF EXISTS (SELECT 1 FROM jq_limits AS l JOIN unnest(p_names, p_deltas) AS d(name, delta) ON l.name = d.name
                WHERE d.delta > 0 AND l.lim >= 0 AND l.used > l.lim) THEN
@@ -149,8 +156,8 @@ END
 $$ LANGUAGE plpgsql;
 
 -- A batch sent in one round trip that completes or removes jobs asks first whether any of them has dependencies,
--- belongs to a dependency group or is waited on; if so (JQ428), the store replays the batch in a transaction of its own, which settles the
--- dependents. Two index probes per job, in the same round trip.
+-- belongs to a dependency group or is waited on; if so (JQ428), the store replays the batch in a transaction of its
+-- own, which settles the dependents. Two index probes per job, in the same round trip.
 CREATE OR REPLACE FUNCTION jq_expect_no_dependents(p_keys TEXT[]) RETURNS VOID AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM jq_job_deps WHERE key = ANY(p_keys))

@@ -139,8 +139,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
                 }
 
                 // The writer's commands complete synchronously: these tasks are done when they return.
-                var committed = batch.Where((w, i) => w is JobChange && outcomes[i] is Committed).Cast<JobChange>();
-                DependencyRules.Attach(batch, outcomes, DependencyRules.FinishedAsync(dependencies, committed, effects).GetAwaiter().GetResult());
+                DependencyRules.FinishBatchAsync(dependencies, batch, outcomes, effects).GetAwaiter().GetResult();
                 _effects!.Apply(transaction, effects);
                 transaction.Commit();
                 return outcomes;
