@@ -22,23 +22,21 @@ internal static class DependencyCheck
 
         var problems = new List<JobProblem>();
         var batchGroups = jobs.SelectMany(j => j.DepGroups ?? []).ToHashSet(StringComparer.Ordinal);
-        var wanted = jobs.SelectMany(j => j.Deps ?? []).Where(g => !batchGroups.Contains(g)).Distinct(StringComparer.Ordinal).ToList();
-        var known = (await store.GetKnownDepGroupsAsync(wanted, CancellationToken.None).ConfigureAwait(true)).ToHashSet(StringComparer.Ordinal);
         var batchKeys = jobs.Select(j => j.Key).ToHashSet(StringComparer.Ordinal);
-        var cmdKeys = jobs.SelectMany(j => j.CmdDeps ?? []).Select(r => r.Key).Where(k => !batchKeys.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
-        var existing = (await store.Monitor.GetJobsAsync(cmdKeys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key)
-            .Concat((await store.Monitor.GetLatestRunsAsync(cmdKeys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key))
-            .ToHashSet(StringComparer.Ordinal);
+        var (emptyGroups, unknownKeys) = await MissingAsync(
+            store,
+            jobs.SelectMany(j => j.Deps ?? []).Where(g => !batchGroups.Contains(g)),
+            jobs.SelectMany(j => j.CmdDeps ?? []).Select(r => r.Key).Where(k => !batchKeys.Contains(k))).ConfigureAwait(true);
 
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            foreach (var group in (job.Deps ?? []).Where(g => !batchGroups.Contains(g) && !known.Contains(g)))
+            foreach (var group in (job.Deps ?? []).Where(emptyGroups.Contains))
             {
                 problems.Add(new JobProblem(batch.FirstIndex + i, job.Key, nameof(JobSpec.Deps), $"waits on dependency group \"{group}\", which has no member: add its members first, or in the same batch"));
             }
 
-            foreach (var target in (job.CmdDeps ?? []).Where(r => !batchKeys.Contains(r.Key) && !existing.Contains(r.Key)))
+            foreach (var target in (job.CmdDeps ?? []).Where(r => unknownKeys.Contains(r.Key)))
             {
                 problems.Add(new JobProblem(batch.FirstIndex + i, job.Key, nameof(JobSpec.CmdDeps), $"waits on job {target.Key}, which was never added"));
             }
@@ -58,6 +56,22 @@ internal static class DependencyCheck
         }
 
         return problems.Count > 0 ? throw new JobQueueException("Add", problems) : deps;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="groups"/> have no member in the store, and which of the jobs <paramref name="keys"/> were
+    /// never added (neither incomplete nor with a completed run).
+    /// </summary>
+    public static async Task<(HashSet<string> EmptyGroups, HashSet<string> UnknownKeys)> MissingAsync(IJobStore store, IEnumerable<string> groups, IEnumerable<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var empty = groups.ToHashSet(StringComparer.Ordinal);
+        empty.ExceptWith(await store.GetKnownDepGroupsAsync(empty, CancellationToken.None).ConfigureAwait(true));
+        var unknown = keys.ToHashSet(StringComparer.Ordinal);
+        List<string> wanted = [.. unknown];
+        unknown.ExceptWith((await store.Monitor.GetJobsAsync(wanted, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key));
+        unknown.ExceptWith((await store.Monitor.GetLatestRunsAsync(wanted, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key));
+        return (empty, unknown);
     }
 
     /// <summary>Jobs of the batch that wait on each other in a circle (through their cmd_deps and the groups they wait on), or null.</summary>

@@ -83,16 +83,12 @@ public sealed partial class JobAdderGrain(
             records.Add(Requirements.Apply(record, recommendation));
         }
 
-        // Limits set while adding ("irods:10") hold before the jobs exist; the last one given for a group wins.
-        var limits = batch.Jobs.SelectMany(j => j.LimitGroups ?? []).Select(LimitGroups.Parse).Where(l => l.Limit is not null);
-        foreach (var (name, limit) in limits.GroupBy(l => l.Name, StringComparer.Ordinal).Select(g => (g.Key, g.Last().Limit)))
-        {
-            await Limits.LimitSetter.SetAsync(store, GrainFactory, name, limit).ConfigureAwait(true);
-        }
+        // Limits set while adding ("irods:10") hold before the jobs exist.
+        await Limits.LimitSetter.SetGivenAsync(store, GrainFactory, batch.Jobs.SelectMany(j => j.LimitGroups ?? [])).ConfigureAwait(true);
 
         var envs = batch.Envs.Where(e => batch.EnvKeys.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         var outcome = (Inserted)await writer.WriteAsync(new InsertJobs(records, envs) { Deps = deps }).ConfigureAwait(true);
-        await AnnounceAsync([.. outcome.Jobs.Where(j => j.State == JobState.Ready)]).ConfigureAwait(true);
+        await Queue.Announcements.JobsReadyAsync(GrainFactory, outcome.Jobs.Where(j => j.State == JobState.Ready), (ex, queue, _) => LogAnnounceFailed(logger, ex, queue)).ConfigureAwait(true);
         return new AddResult(outcome.Jobs.Count, batch.Jobs.Count - outcome.Jobs.Count);
     }
 
@@ -120,24 +116,6 @@ public sealed partial class JobAdderGrain(
         if (problems.Count > 0)
         {
             throw new JobQueueException("Add", problems);
-        }
-    }
-
-    private async Task AnnounceAsync(IReadOnlyList<JobRecord> added)
-    {
-        foreach (var queue in added.GroupBy(j => j.Queue, StringComparer.Ordinal))
-        {
-            try
-            {
-                var grain = GrainFactory.GetGrain<IQueueGrain>(queue.Key);
-                ReadyEntry[] entries = [.. queue.Select(j => j.ReadyEntry)];
-                await Queue.Announcements.SendAsync(() => grain.JobsReady(entries)).ConfigureAwait(true);
-            }
-            catch (Exception ex) when (ex is not JobQueueException)
-            {
-                // The jobs are committed; the queue finds them in the store when it next looks.
-                LogAnnounceFailed(logger, ex, queue.Key);
-            }
         }
     }
 }

@@ -274,19 +274,8 @@ public sealed partial class JobGrain(
         await AnnounceReadyAsync(after).ConfigureAwait(true);
     }
 
-    private async Task AnnounceReadyAsync(JobRecord after)
-    {
-        try
-        {
-            var queue = GrainFactory.GetGrain<IQueueGrain>(after.Queue);
-            await Queue.Announcements.SendAsync(() => queue.JobsReady([after.ReadyEntry])).ConfigureAwait(true);
-        }
-        catch (Exception ex) when (ex is not JobQueueException)
-        {
-            // The job is ready in the store; the queue finds it when it next looks there.
-            LogQueueNotifyFailed(logger, ex, after.Key, after.Queue);
-        }
-    }
+    private Task AnnounceReadyAsync(JobRecord after) =>
+        Queue.Announcements.JobsReadyAsync(GrainFactory, [after], (ex, queue, key) => LogQueueNotifyFailed(logger, ex, key, queue));
 
     private async Task<JobRecord?> LoadAsync()
     {
@@ -339,10 +328,11 @@ public sealed partial class JobGrain(
     {
         var before = _row ?? throw Error(JobQueueErrorKind.MissingJob, operation, null);
         var next = after with { Version = before.Version + 1 };
+        var change = new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged) { NewDeps = newDeps };
         WriteOutcome outcome;
         try
         {
-            outcome = await writer.WriteAsync(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged) { NewDeps = newDeps }).ConfigureAwait(true);
+            outcome = await writer.WriteAsync(change).ConfigureAwait(true);
         }
         catch
         {
@@ -373,15 +363,10 @@ public sealed partial class JobGrain(
             }
 
             // Their last dependency completed in this commit: their queues learn of them as of any job made ready.
-            foreach (var released in committed.Released.GroupBy(r => r.Queue, StringComparer.Ordinal))
-            {
-                var queue = GrainFactory.GetGrain<IQueueGrain>(released.Key);
-                ReadyEntry[] entries = [.. released.Select(r => r.ReadyEntry)];
-                Queue.Announcements.SendAsync(() => queue.JobsReady(entries)).Ignore();
-            }
+            await Queue.Announcements.JobsReadyAsync(GrainFactory, committed.Released, (ex, queue, key) => LogQueueNotifyFailed(logger, ex, key, queue)).ConfigureAwait(true);
         }
 
-        if (LimitSlots.Given(new JobChange(before, kind == JobChangeKind.Delete ? null : next, kind, outputChanged)) is { Count: > 0 } freed)
+        if (LimitSlots.Given(change) is { Count: > 0 } freed)
         {
             // Queues held back by these groups may reserve again.
             var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);

@@ -8,6 +8,16 @@ internal static class LimitSetter
     /// <summary>How many waiters a change of limit wakes at most; the others find out at their next recheck.</summary>
     private const int MaxWoken = 100;
 
+    /// <summary>Sets the limits that limit-group entries give ("irods:10"; entries without a limit set none); the last one given for a group wins.</summary>
+    public static async Task SetGivenAsync(IJobStore store, IGrainFactory grains, IEnumerable<string> entries)
+    {
+        var given = entries.Select(LimitGroups.Parse).Where(l => l.Limit is not null);
+        foreach (var (name, limit) in given.GroupBy(l => l.Name, StringComparer.Ordinal).Select(g => (g.Key, g.Last().Limit)))
+        {
+            await SetAsync(store, grains, name, limit).ConfigureAwait(true);
+        }
+    }
+
     /// <summary>Sets the limit of <paramref name="name"/> (null: none), committed before it returns.</summary>
     public static async Task SetAsync(IJobStore store, IGrainFactory grains, string name, int? limit)
     {

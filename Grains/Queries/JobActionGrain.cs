@@ -35,11 +35,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         if (after is null)
         {
             await CheckDependenciesAsync(changes).ConfigureAwait(true);
-            var limits = (changes.LimitGroups ?? []).Select(LimitGroups.Parse).Where(l => l.Limit is not null);
-            foreach (var (name, limit, _) in limits)
-            {
-                await Limits.LimitSetter.SetAsync(store, GrainFactory, name, limit).ConfigureAwait(true);
-            }
+            await Limits.LimitSetter.SetGivenAsync(store, GrainFactory, changes.LimitGroups ?? []).ConfigureAwait(true);
         }
 
         return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.Modify(changes)).ConfigureAwait(true);
@@ -48,17 +44,10 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
     /// <summary>New dependencies must name groups that have members and jobs that exist, as an add's must.</summary>
     private async Task CheckDependenciesAsync(JobModification changes)
     {
-        var groups = (changes.Deps ?? []).Distinct(StringComparer.Ordinal).ToList();
-        var known = await store.GetKnownDepGroupsAsync(groups, CancellationToken.None).ConfigureAwait(true);
-        var problems = groups.Except(known, StringComparer.Ordinal).Select(g => $"Deps: dependency group \"{g}\" has no member").ToList();
-        var keys = (changes.CmdDeps ?? []).Select(r => r.Key).Distinct(StringComparer.Ordinal).ToList();
-        if (keys.Count > 0)
-        {
-            var found = (await store.Monitor.GetJobsAsync(keys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key)
-                .Concat((await store.Monitor.GetLatestRunsAsync(keys, false, CancellationToken.None).ConfigureAwait(true)).Select(j => j.Key));
-            problems.AddRange(keys.Except(found, StringComparer.Ordinal).Select(k => $"CmdDeps: job {k} was never added"));
-        }
-
+        var (emptyGroups, unknownKeys) = await Adding.DependencyCheck.MissingAsync(store, changes.Deps ?? [], (changes.CmdDeps ?? []).Select(r => r.Key)).ConfigureAwait(true);
+        var problems = emptyGroups.Order(StringComparer.Ordinal).Select(g => $"Deps: dependency group \"{g}\" has no member")
+            .Concat(unknownKeys.Order(StringComparer.Ordinal).Select(k => $"CmdDeps: job {k} was never added"))
+            .ToList();
         if (problems.Count > 0)
         {
             throw new JobQueueException(JobQueueErrorKind.BadRequest, "Modify", detail: string.Join("; ", problems));
@@ -78,6 +67,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         var cursor = after is null ? new JobCursor(first, int.MinValue, "", long.MinValue) : JobCursor.Parse(after);
         var rows = await store.Monitor.GetPageAsync(filter, cursor, JobQueueDefaults.BulkStepSize, withOutput: false, CancellationToken.None).ConfigureAwait(true);
         var chosen = rows.Where(r => r.Job.State <= last).ToList();
+
         // A window of calls in flight rather than chunks: the writer's batches stay full instead of draining at the
         // end of each chunk.
         var affected = 0;

@@ -11,4 +11,26 @@ internal static class Announcements
 {
     /// <summary>Makes <paramref name="call"/> from outside the current grain turn; completes when it does.</summary>
     public static Task SendAsync(Func<Task> call) => Task.Run(call);
+
+    /// <summary>
+    /// Tells the queue of each of <paramref name="jobs"/> that they are ready, one call per queue. A queue that could not
+    /// be told is passed to <paramref name="failed"/> (with the key of its first job); the jobs are committed, and it finds
+    /// them in the store when it next looks.
+    /// </summary>
+    public static async Task JobsReadyAsync(IGrainFactory grains, IEnumerable<Storage.JobRecord> jobs, Action<Exception, string, string> failed)
+    {
+        foreach (var queue in jobs.GroupBy(j => j.Queue, StringComparer.Ordinal))
+        {
+            try
+            {
+                var grain = grains.GetGrain<IQueueGrain>(queue.Key);
+                ReadyEntry[] entries = [.. queue.Select(j => j.ReadyEntry)];
+                await SendAsync(() => grain.JobsReady(entries)).ConfigureAwait(true);
+            }
+            catch (Exception ex) when (ex is not JobQueueException)
+            {
+                failed(ex, queue.Key, queue.First().Key);
+            }
+        }
+    }
 }
