@@ -58,9 +58,9 @@ public sealed class AddOptions
             Priority = parse.GetValue(_priority),
             Retries = parse.GetValue(_retries),
             EnvOverrides = env,
-            LimitGroups = parse.GetValue(_limitGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            DepGroups = parse.GetValue(_depGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            Deps = parse.GetValue(_deps)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            LimitGroups = Cli.CommaList(parse.GetValue(_limitGroups)),
+            DepGroups = Cli.CommaList(parse.GetValue(_depGroups)),
+            Deps = Cli.CommaList(parse.GetValue(_deps)),
         };
     }
 }

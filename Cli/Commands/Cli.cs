@@ -153,6 +153,9 @@ public static class Cli
         return client is null ? ExitCodes.NoManager : await action(client).ConfigureAwait(false);
     }
 
+    /// <summary>The items of a comma-separated option value ("a, b,c"), trimmed, empty ones left out; null when the option was not given.</summary>
+    public static string[]? CommaList(string? value) => value?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Writes one JSON object as a line on stdout.</summary>
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 }

@@ -40,9 +40,9 @@ public sealed class ModOptions
             Override = parse.GetValue(_override),
             Retries = parse.GetValue(_retries),
             RepGroup = parse.GetValue(_toRepGroup),
-            LimitGroups = parse.GetValue(_limitGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            DepGroups = parse.GetValue(_depGroups)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            Deps = parse.GetValue(_deps)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            LimitGroups = Cli.CommaList(parse.GetValue(_limitGroups)),
+            DepGroups = Cli.CommaList(parse.GetValue(_depGroups)),
+            Deps = Cli.CommaList(parse.GetValue(_deps)),
         };
         return changes.IsEmpty
             ? throw new FormatException("say what to change: --priority, --memory, --time, --cpus, --override, --retries, --to-rep-grp, --limit-grps, --dep-grps or --deps")

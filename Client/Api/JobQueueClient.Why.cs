@@ -18,13 +18,9 @@ public sealed partial class JobQueueClient
         Call("GetWhyContext", Server.GetWhyContext(), cancellationToken);
 
     /// <summary>One line for each reason that <paramref name="job"/> is not running (or where it is), including how many jobs go before it.</summary>
-    public async Task<IReadOnlyList<string>> WhyAsync(Job job, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> WhyAsync(Job job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var context = await GetWhyContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = _cluster.GetGrain<IJobQueryGrain>(0);
-        var ahead = job.State == JobState.Ready ? await Call("CountAhead", query.CountAhead(job.Key), cancellationToken).ConfigureAwait(false) : null;
-        var wait = job.State == JobState.Dependent ? await Call("DependencyWait", query.DependencyWait(job.Key), cancellationToken).ConfigureAwait(false) : null;
-        return JobReasons.Explain(job, context, ahead, wait);
+        return Call("Why", _cluster.ExplainAsync(job), cancellationToken);
     }
 }

@@ -116,13 +116,7 @@ public static class WebViews
 
         var job = found[0];
         var runs = await query.GetRuns(key, std, getEnv: false).ConfigureAwait(false);
-        IReadOnlyList<string>? why = null;
-        if (job.State != JobState.Complete)
-        {
-            var context = await grains.GetGrain<IServerGrain>(0).GetWhyContext().ConfigureAwait(false);
-            var wait = job.State == JobState.Dependent ? await query.DependencyWait(key).ConfigureAwait(false) : null;
-            why = JobReasons.Explain(job, context, await query.CountAhead(key).ConfigureAwait(false), wait);
-        }
+        var why = job.State == JobState.Complete ? null : await grains.ExplainAsync(job).ConfigureAwait(false);
 
         return new { job = JobJson.From(job, std, env) with { Why = why }, runs = runs.Select(r => JobJson.From(r, std, withEnv: false)) };
     }
