@@ -51,6 +51,13 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Kick")]
     Task<bool> Kick();
 
+    /// <summary>
+    /// <see cref="Kick"/> for a bulk action, which tells the queues of the jobs it made ready itself, once for many
+    /// jobs; a queue never told finds them in the store when it next looks.
+    /// </summary>
+    [Alias("KickInBulk")]
+    Task<BulkOutcome> KickInBulk();
+
     /// <summary>Removes the job unless it is reserved or running; false if it was not removed.</summary>
     [Alias("Delete")]
     Task<bool> Delete();
@@ -62,6 +69,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Applies <paramref name="changes"/> if the job is ready, delayed or buried (not leased, not complete); false otherwise.</summary>
     [Alias("Modify")]
     Task<bool> Modify(JobModification changes);
+
+    /// <summary><see cref="Modify"/> for a bulk action, which tells the queues itself (as <see cref="KickInBulk"/>).</summary>
+    [Alias("ModifyInBulk")]
+    Task<BulkOutcome> ModifyInBulk(JobModification changes);
 
     /// <summary>Acts on an elapsed delay or an expired lease, if the job has one.</summary>
     [Alias("WakeIfDue")]

@@ -43,6 +43,15 @@ public sealed record JobModification
     /// <summary>True if the job's dependencies change.</summary>
     public bool ChangesDependencies => DepGroups is not null || Deps is not null || CmdDeps is not null;
 
+    /// <summary>What a job waits on ("g:group", "k:key") after the change: the kinds of target given are replaced, the others kept.</summary>
+    public IReadOnlyList<string> TargetsAfter(IReadOnlyList<string> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var groups = Deps is { } deps ? deps.Select(JobDependencies.GroupTarget) : targets.Where(t => t[0] == 'g');
+        var jobs = CmdDeps is { } refs ? refs.Select(r => JobDependencies.JobTarget(r.Key)) : targets.Where(t => t[0] == 'k');
+        return [.. groups.Concat(jobs).Distinct(StringComparer.Ordinal)];
+    }
+
     /// <summary>True when nothing would change.</summary>
     public bool IsEmpty => this == new JobModification();
 

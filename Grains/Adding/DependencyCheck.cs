@@ -79,50 +79,9 @@ internal static class DependencyCheck
     {
         var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var members = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
-        IEnumerable<string> Next(JobSpec job) =>
-            (job.CmdDeps ?? []).Select(r => r.Key).Where(byKey.ContainsKey).Concat((job.Deps ?? []).SelectMany(g => members[g]));
+        IEnumerable<string> Next(string key) =>
+            (byKey[key].CmdDeps ?? []).Select(r => r.Key).Where(byKey.ContainsKey).Concat((byKey[key].Deps ?? []).SelectMany(g => members[g]));
 
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var start in byKey.Keys)
-        {
-            // Iterative depth-first walk; the path is what is on the stack.
-            var path = new List<string>();
-            var onPath = new HashSet<string>(StringComparer.Ordinal);
-            var stack = new Stack<(string Key, IEnumerator<string> Next)>();
-            if (!done.Add(start))
-            {
-                continue;
-            }
-
-            stack.Push((start, Next(byKey[start]).GetEnumerator()));
-            path.Add(start);
-            onPath.Add(start);
-            while (stack.Count > 0)
-            {
-                var (key, next) = stack.Peek();
-                if (!next.MoveNext())
-                {
-                    stack.Pop();
-                    path.RemoveAt(path.Count - 1);
-                    onPath.Remove(key);
-                    continue;
-                }
-
-                var to = next.Current;
-                if (onPath.Contains(to))
-                {
-                    return [.. path.SkipWhile(k => k != to).Select(k => byKey[k])];
-                }
-
-                if (done.Add(to))
-                {
-                    stack.Push((to, Next(byKey[to]).GetEnumerator()));
-                    path.Add(to);
-                    onPath.Add(to);
-                }
-            }
-        }
-
-        return null;
+        return Cycles.Find(byKey.Keys, Next)?.Select(k => byKey[k]).ToList();
     }
 }

@@ -6,13 +6,16 @@ namespace JobQueue.Grains.Jobs;
 public sealed partial class JobGrain
 {
     /// <inheritdoc />
-    public async Task<bool> Modify(JobModification changes)
+    public async Task<bool> Modify(JobModification changes) => await AnnouncedAsync(await ModifyInBulk(changes).ConfigureAwait(true)).ConfigureAwait(true);
+
+    /// <inheritdoc />
+    public async Task<BulkOutcome> ModifyInBulk(JobModification changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var row = await LoadAsync().ConfigureAwait(true);
         if (row is null || row.State.IsLeased() || row.State == JobState.Complete || changes.IsEmpty)
         {
-            return false;
+            return BulkOutcome.NotApplied;
         }
 
         var failures = row.Retries + 1 - row.UntilBuried;
@@ -49,37 +52,26 @@ public sealed partial class JobGrain
                     : row.State,
             };
             await CommitAsync("Modify", after, newDeps: deps).ConfigureAwait(true);
-            if (after.State == JobState.Ready)
-            {
-                await AnnounceReadyAsync(after).ConfigureAwait(true);
-            }
-
-            return true;
+            return after.State == JobState.Ready ? ReadyIn(after) : BulkOutcome.Applied;
         }
 
         if (after.State == JobState.Ready)
         {
             // Its queue (perhaps a new one) must learn of its new place.
-            await MakeReadyAsync("Modify", after).ConfigureAwait(true);
-        }
-        else
-        {
-            await CommitAsync("Modify", after).ConfigureAwait(true);
+            return ReadyIn(await CommitReadyAsync("Modify", after).ConfigureAwait(true));
         }
 
-        return true;
+        await CommitAsync("Modify", after).ConfigureAwait(true);
+        return BulkOutcome.Applied;
     }
 
     /// <summary>The job's dependencies with <paramref name="changes"/> applied: what is not given stays as it was.</summary>
     private async Task<Storage.Dependencies.JobDeps> NewDependenciesAsync(JobModification changes)
     {
         var current = await store.GetDependenciesAsync(Key, CancellationToken.None).ConfigureAwait(true);
-        var targets = current?.Targets ?? [];
-        var groupTargets = changes.Deps is { } deps ? deps.Select(JobDependencies.GroupTarget) : targets.Where(t => t[0] == 'g');
-        var jobTargets = changes.CmdDeps is { } refs ? refs.Select(r => JobDependencies.JobTarget(r.Key)) : targets.Where(t => t[0] == 'k');
         return new Storage.Dependencies.JobDeps(
             [.. (changes.DepGroups ?? current?.Groups ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-            [.. groupTargets.Concat(jobTargets).Distinct(StringComparer.Ordinal)]);
+            changes.TargetsAfter(current?.Targets ?? []));
     }
 
     private static string LimitSuffixOf(string queue) => SchedulerGroup.LimitSuffix(SchedulerGroup.LimitGroupsOf(queue));

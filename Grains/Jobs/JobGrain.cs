@@ -176,19 +176,6 @@ public sealed partial class JobGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> Kick()
-    {
-        var row = await LoadAsync().ConfigureAwait(true);
-        if (row is null || row.State != JobState.Buried)
-        {
-            return false;
-        }
-
-        await MakeReadyAsync("Kick", row with { UntilBuried = row.Retries + 1, KillRequested = false }).ConfigureAwait(true);
-        return true;
-    }
-
-    /// <inheritdoc />
     public async Task<bool> Delete()
     {
         var row = await LoadAsync().ConfigureAwait(true);
@@ -266,12 +253,16 @@ public sealed partial class JobGrain(
         return raised is null ? row : Requirements.Apply(raised, await advisor.RecommendAsync(row.ReqGroup).ConfigureAwait(true));
     }
 
-    private async Task MakeReadyAsync(string operation, JobRecord row)
+    private async Task MakeReadyAsync(string operation, JobRecord row) =>
+        await AnnounceReadyAsync(await CommitReadyAsync(operation, row).ConfigureAwait(true)).ConfigureAwait(true);
+
+    /// <summary>Commits <paramref name="row"/> as ready; its queue is still to be told.</summary>
+    private async Task<JobRecord> CommitReadyAsync(string operation, JobRecord row)
     {
         // Its needs (and so its scheduler group) change only when they were raised after a failure, never on the way back to ready.
         var after = row with { State = JobState.Ready, DueAt = null, ReservedBy = null };
         await CommitAsync(operation, after).ConfigureAwait(true);
-        await AnnounceReadyAsync(after).ConfigureAwait(true);
+        return after;
     }
 
     private Task AnnounceReadyAsync(JobRecord after) =>

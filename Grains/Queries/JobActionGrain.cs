@@ -1,10 +1,11 @@
 using JobQueue.Grains.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace JobQueue.Grains.Queries;
 
 /// <summary>Selects jobs on the server and acts on each through its grain, a bounded number at a time.</summary>
 [StatelessWorker]
-public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
+public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGrain> logger) : Grain, IJobActionGrain
 {
     private const int Parallel = 256;
 
@@ -35,10 +36,15 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         if (after is null)
         {
             await CheckDependenciesAsync(changes).ConfigureAwait(true);
+            if (changes.ChangesDependencies)
+            {
+                await ModifyCycleCheck.ThrowIfCycleAsync(store, filter, changes).ConfigureAwait(true);
+            }
+
             await Limits.LimitSetter.SetGivenAsync(store, GrainFactory, changes.LimitGroups ?? []).ConfigureAwait(true);
         }
 
-        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.Modify(changes)).ConfigureAwait(true);
+        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.ModifyInBulk(changes)).ConfigureAwait(true);
     }
 
     /// <summary>New dependencies must name groups that have members and jobs that exist, as an add's must.</summary>
@@ -56,7 +62,7 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
 
     private static bool NotLeasedOrComplete(JobState state) => !state.IsLeased() && state != JobState.Complete;
 
-    private async Task<BulkResult> StepAsync(JobFilter filter, string? after, Func<JobState, bool> applies, JobState first, JobState last, Func<IJobGrain, Task<bool>> act)
+    private async Task<BulkResult> StepAsync(JobFilter filter, string? after, Func<JobState, bool> applies, JobState first, JobState last, Func<IJobGrain, Task<BulkOutcome>> act)
     {
         if (filter.State is { } only && !applies(only))
         {
@@ -71,15 +77,18 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         // A window of calls in flight rather than chunks: the writer's batches stay full instead of draining at the
         // end of each chunk.
         var affected = 0;
+        var ready = new List<(string Queue, ReadyEntry Entry)>();
         using var window = new SemaphoreSlim(Parallel);
         var calls = chosen.Where(r => applies(r.Job.State)).Select(async r =>
         {
             await window.WaitAsync().ConfigureAwait(true);
             try
             {
-                if (await act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key)).ConfigureAwait(true))
+                var outcome = await act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key)).ConfigureAwait(true);
+                affected += outcome.Done ? 1 : 0;
+                if (outcome is { Queue: { } queue, Ready: { } entry })
                 {
-                    affected++;
+                    ready.Add((queue, entry));
                 }
             }
             finally
@@ -88,6 +97,9 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
             }
         });
         await Task.WhenAll(calls).ConfigureAwait(true);
+
+        // Each queue learns of its jobs made ready once, not once per job.
+        await Queue.Announcements.JobsReadyAsync(GrainFactory, ready, (ex, queue, key) => LogQueueNotifyFailed(logger, ex, key, queue)).ConfigureAwait(true);
 
         var more = rows.Count == JobQueueDefaults.BulkStepSize && chosen.Count == rows.Count;
         return new BulkResult(affected, more ? rows[^1].Cursor.ToString() : null);
@@ -118,13 +130,15 @@ public sealed class JobActionGrain(IJobStore store) : Grain, IJobActionGrain
         return given;
     }
 
-    private Task<bool> Act(IJobGrain job, BulkAction action) => action switch
+    private async Task<BulkOutcome> Act(IJobGrain job, BulkAction action) => action switch
     {
-        BulkAction.Kick => job.Kick(),
-        BulkAction.Delete => job.Delete(),
-        BulkAction.DeleteWithDependents => DeleteWithDependentsAsync(job.GetPrimaryKeyString(), new HashSet<string>(StringComparer.Ordinal)),
-        _ => job.Kill(),
+        BulkAction.Kick => await job.KickInBulk().ConfigureAwait(true),
+        BulkAction.Delete => Done(await job.Delete().ConfigureAwait(true)),
+        BulkAction.DeleteWithDependents => Done(await DeleteWithDependentsAsync(job.GetPrimaryKeyString(), new HashSet<string>(StringComparer.Ordinal)).ConfigureAwait(true)),
+        _ => Done(await job.Kill().ConfigureAwait(true)),
     };
+
+    private static BulkOutcome Done(bool done) => done ? BulkOutcome.Applied : BulkOutcome.NotApplied;
 
     /// <summary>Removes the jobs that wait on <paramref name="key"/> (theirs first), then the job itself.</summary>
     private async Task<bool> DeleteWithDependentsAsync(string key, HashSet<string> seen)

@@ -17,19 +17,23 @@ internal static class Announcements
     /// be told is passed to <paramref name="failed"/> (with the key of its first job); the jobs are committed, and it finds
     /// them in the store when it next looks.
     /// </summary>
-    public static async Task JobsReadyAsync(IGrainFactory grains, IEnumerable<Storage.JobRecord> jobs, Action<Exception, string, string> failed)
+    public static Task JobsReadyAsync(IGrainFactory grains, IEnumerable<Storage.JobRecord> jobs, Action<Exception, string, string> failed) =>
+        JobsReadyAsync(grains, jobs.Select(j => (j.Queue, j.ReadyEntry)), failed);
+
+    /// <summary>As above, for jobs given by their queue and place in it.</summary>
+    public static async Task JobsReadyAsync(IGrainFactory grains, IEnumerable<(string Queue, ReadyEntry Entry)> jobs, Action<Exception, string, string> failed)
     {
         foreach (var queue in jobs.GroupBy(j => j.Queue, StringComparer.Ordinal))
         {
             try
             {
                 var grain = grains.GetGrain<IQueueGrain>(queue.Key);
-                ReadyEntry[] entries = [.. queue.Select(j => j.ReadyEntry)];
+                ReadyEntry[] entries = [.. queue.Select(j => j.Entry)];
                 await SendAsync(() => grain.JobsReady(entries)).ConfigureAwait(true);
             }
             catch (Exception ex) when (ex is not JobQueueException)
             {
-                failed(ex, queue.Key, queue.First().Key);
+                failed(ex, queue.Key, queue.First().Entry.Key);
             }
         }
     }

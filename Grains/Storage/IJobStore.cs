@@ -79,6 +79,12 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>The dependent jobs (still waiting) that wait on the job <paramref name="key"/> or on a group it belongs to.</summary>
     Task<IReadOnlyList<string>> GetWaitingDependentsAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>What each of the incomplete jobs <paramref name="keys"/> that have dependencies waits on ("g:group", "k:key"), by key.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetTargetsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>The incomplete members of the dependency group <paramref name="group"/>.</summary>
+    Task<IReadOnlyList<string>> GetIncompleteMembersAsync(string group, CancellationToken cancellationToken);
+
     /// <summary>Read-only queries for status reporting.</summary>
     IJobMonitor Monitor { get; }
 }

@@ -67,4 +67,29 @@ public abstract partial class SqlJobStore
 
         return [.. waiting.Distinct(StringComparer.Ordinal)];
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetTargetsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var targets = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            // A completed job waits on nothing: its row has left jq_jobs.
+            var rows = await QueryAsync(
+                cmd => $"SELECT key, targets FROM jq_job_deps WHERE {KeyFilter(cmd, chunk)} AND EXISTS (SELECT 1 FROM jq_jobs j WHERE j.key = jq_job_deps.key)",
+                r => (Key: r.GetString(0), Targets: r.GetString(1)),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                targets[row.Key] = row.Targets.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        return targets;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetIncompleteMembersAsync(string group, CancellationToken cancellationToken) =>
+        QueryAsync("SELECT m.key FROM jq_dep_members m JOIN jq_jobs j ON j.key = m.key WHERE m.grp = @grp", r => r.GetString(0), cancellationToken, ("@grp", group));
 }

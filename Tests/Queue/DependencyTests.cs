@@ -109,6 +109,30 @@ public sealed class DependencyTests(QueueClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Mod_that_would_make_jobs_wait_on_each_other_is_refused_naming_them_and_nothing_changes()
+    {
+        var rep = Jobs.Unique("modcycle");
+        JobSpec Spec(string name) => Jobs.Spec($"echo {name} {rep}", rep);
+        JobFilter Only(JobSpec spec) => new() { Keys = [spec.Key] };
+        var a = Spec("a") with { DepGroups = [$"{rep}-1"] };
+        var b = Spec("b") with { DepGroups = [$"{rep}-2"], Deps = [$"{rep}-1"] };
+        var c = Spec("c") with { Deps = [$"{rep}-3"] };
+        var d = Spec("d") with { CmdDeps = [JobRef.For(c.Cmd, c.Cwd)] };
+        await _client.AddAsync([a, b, Spec("e") with { DepGroups = [$"{rep}-3"] }, c, d], Ct);
+
+        // a would wait on group 2, whose member b waits on a's group.
+        var byDeps = await Assert.ThrowsAsync<JobQueueException>(() => _client.ModifyAsync(Only(a), new JobModification { Deps = [$"{rep}-2"] }, Ct));
+        Assert.Contains($"Deps: the jobs would wait on each other in a cycle: echo a {rep} -> echo b {rep} -> echo a {rep}", byDeps.Message, StringComparison.Ordinal);
+
+        // d would join group 3, which c waits on, while d waits on c.
+        var byGroups = await Assert.ThrowsAsync<JobQueueException>(() => _client.ModifyAsync(Only(d), new JobModification { DepGroups = [$"{rep}-3"] }, Ct));
+        Assert.Contains($"DepGroups: the jobs would wait on each other in a cycle: echo d {rep} -> echo c {rep} -> echo d {rep}", byGroups.Message, StringComparison.Ordinal);
+
+        Assert.Equal((JobState.Ready, JobState.Dependent), (await StateAsync(a), await StateAsync(d)));
+        Assert.Equal(1, await _client.ModifyAsync(Only(d), new JobModification { DepGroups = [$"{rep}-4"] }, Ct));
+    }
+
+    [Fact]
     public async Task A_buried_dependency_keeps_its_dependents_waiting_and_why_says_so()
     {
         var (rep, ram) = (Jobs.Unique("buried"), Jobs.UniqueRam());

@@ -54,6 +54,12 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
     public Task<IReadOnlyList<string>> GetWaitingDependentsAsync(string key, CancellationToken cancellationToken) =>
         inner.GetWaitingDependentsAsync(key, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetTargetsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        inner.GetTargetsAsync(keys, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetIncompleteMembersAsync(string group, CancellationToken cancellationToken) =>
+        inner.GetIncompleteMembersAsync(group, cancellationToken);
+
     public Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken) => inner.SetLimitAsync(name, limit, cancellationToken);
 
     public Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken) => inner.GetLimitsAsync(cancellationToken);
