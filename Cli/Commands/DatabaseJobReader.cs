@@ -42,5 +42,9 @@ public sealed class DatabaseJobReader : IJobReader
         new() { Limits = await _store.GetLimitsAsync(cancellationToken).ConfigureAwait(false) };
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, DependencyWait>> GetDependencyWaitsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        DependencyWaitReader.ReadAsync(_store, keys, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

@@ -15,6 +15,9 @@ public interface IJobReader : IAsyncDisposable
     /// <summary>What decides why jobs are not running beyond their own records; without a manager, its mode is null.</summary>
     Task<WhyContext> GetWhyContextAsync(CancellationToken cancellationToken);
 
+    /// <summary>What each of the dependent jobs <paramref name="keys"/> still waits on, by key.</summary>
+    Task<IReadOnlyDictionary<string, DependencyWait>> GetDependencyWaitsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
     /// <summary>Counts per rep group (or for one).</summary>
     Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCountsAsync(string? repGroup, CancellationToken cancellationToken);
 }

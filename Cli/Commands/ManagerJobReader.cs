@@ -25,5 +25,9 @@ public sealed class ManagerJobReader(JobQueueClient client, bool owned = false) 
     public Task<WhyContext> GetWhyContextAsync(CancellationToken cancellationToken) => client.GetWhyContextAsync(cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, DependencyWait>> GetDependencyWaitsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        client.GetDependencyWaitsAsync(keys, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => owned ? client.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -76,9 +76,9 @@ public static class StatusCommand
             if (parse.GetValue(json))
             {
                 var context = await client.GetWhyContextAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var job in jobs)
+                foreach (var line in await ToJsonAsync(client, jobs, context, getStd, getEnv, cancellationToken).ConfigureAwait(false))
                 {
-                    Cli.WriteJson(ToJson(job, context, getStd, getEnv));
+                    Cli.WriteJson(line);
                 }
             }
             else
@@ -196,19 +196,29 @@ public static class StatusCommand
         {
             foreach (var group in groups)
             {
-                await foreach (var job in client.ListAllAsync(new JobFilter { RepGroup = group, State = state }, getStd, getEnv, cancellationToken).ConfigureAwait(false))
+                // A page at a time, so what the page's dependents wait on is asked once for all of them.
+                await foreach (var page in client.ListAllAsync(new JobFilter { RepGroup = group, State = state }, getStd, getEnv, cancellationToken).Chunk(JobQueueDefaults.MaxPageSize).ConfigureAwait(false))
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(ToJson(job, context, getStd, getEnv), Cli.Json).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    foreach (var line in await ToJsonAsync(client, page, context, getStd, getEnv, cancellationToken).ConfigureAwait(false))
+                    {
+                        await output.WriteLineAsync(JsonSerializer.Serialize(line, Cli.Json).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
         }
     }
 
-    private static JobJson ToJson(Job job, WhyContext context, bool getStd, bool getEnv) => JobJson.From(job, getStd, getEnv) with
+    /// <summary>The JSON lines of <paramref name="jobs"/>, each with why it is where it is; what their dependents wait on is asked once for all.</summary>
+    private static async Task<IEnumerable<JobJson>> ToJsonAsync(IJobReader client, IReadOnlyList<Job> jobs, WhyContext context, bool getStd, bool getEnv, CancellationToken cancellationToken)
     {
-        SchedulerNote = job.State == JobState.Ready ? context.SchedulerNotes.GetValueOrDefault(job.Queue) : null,
-        Why = job.State == JobState.Complete ? null : JobReasons.Explain(job, context),
-    };
+        var dependents = jobs.Where(j => j.State == JobState.Dependent).Select(j => j.Key).ToList();
+        var waits = dependents.Count == 0 ? null : await client.GetDependencyWaitsAsync(dependents, cancellationToken).ConfigureAwait(false);
+        return jobs.Select(job => JobJson.From(job, getStd, getEnv) with
+        {
+            SchedulerNote = job.State == JobState.Ready ? context.SchedulerNotes.GetValueOrDefault(job.Queue) : null,
+            Why = job.State == JobState.Complete ? null : JobReasons.Explain(job, context, wait: waits?.GetValueOrDefault(job.Key)),
+        });
+    }
 
     private static async Task<IReadOnlyList<Job>> FindAsync(IJobReader client, string? repGroup, int limit, JobState? state, bool getStd, bool getEnv, CancellationToken cancellationToken)
     {

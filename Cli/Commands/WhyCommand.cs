@@ -58,14 +58,18 @@ public static class WhyCommand
         var jobs = 0;
         foreach (var state in new[] { JobState.Dependent, JobState.Ready, JobState.Delayed, JobState.Buried, JobState.Reserved, JobState.Running })
         {
-            await foreach (var job in client.ListAllAsync(new JobFilter { RepGroup = repGroup, State = state }, false, false, cancellationToken).ConfigureAwait(false))
+            await foreach (var page in client.ListAllAsync(new JobFilter { RepGroup = repGroup, State = state }, false, false, cancellationToken).Chunk(JobQueueDefaults.MaxPageSize).ConfigureAwait(false))
             {
-                jobs++;
-                foreach (var reason in JobReasons.Explain(job, context))
+                var waits = state == JobState.Dependent ? await client.GetDependencyWaitsAsync([.. page.Select(j => j.Key)], cancellationToken).ConfigureAwait(false) : null;
+                foreach (var job in page)
                 {
-                    // Times and pids differ per job: the kind of reason is what is counted.
-                    var kind = state is JobState.Delayed or JobState.Running or JobState.Reserved ? KindOf(job.State) : reason;
-                    reasons[kind] = reasons.GetValueOrDefault(kind) + 1;
+                    jobs++;
+                    foreach (var reason in JobReasons.Explain(job, context, wait: waits?.GetValueOrDefault(job.Key)))
+                    {
+                        // Times and pids differ per job: the kind of reason is what is counted.
+                        var kind = state is JobState.Delayed or JobState.Running or JobState.Reserved ? KindOf(job.State) : reason;
+                        reasons[kind] = reasons.GetValueOrDefault(kind) + 1;
+                    }
                 }
             }
         }

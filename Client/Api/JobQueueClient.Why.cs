@@ -17,6 +17,13 @@ public sealed partial class JobQueueClient
     public Task<WhyContext> GetWhyContextAsync(CancellationToken cancellationToken = default) =>
         Call("GetWhyContext", Server.GetWhyContext(), cancellationToken);
 
+    /// <summary>What each of the dependent jobs <paramref name="keys"/> still waits on, by key (to explain many jobs at once with <see cref="JobReasons.Explain"/>).</summary>
+    public Task<IReadOnlyDictionary<string, DependencyWait>> GetDependencyWaitsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return Call("GetDependencyWaits", _cluster.GetGrain<IJobQueryGrain>(0).DependencyWaits(keys), cancellationToken);
+    }
+
     /// <summary>One line for each reason that <paramref name="job"/> is not running (or where it is), including how many jobs go before it.</summary>
     public Task<IReadOnlyList<string>> WhyAsync(Job job, CancellationToken cancellationToken = default)
     {

@@ -8,9 +8,9 @@ public interface IJobQueryGrain : IGrainWithIntegerKey
     [Alias("CountAhead")]
     Task<int?> CountAhead(string key);
 
-    /// <summary>What the dependent job <paramref name="key"/> still waits on; null if it has no dependencies.</summary>
-    [Alias("DependencyWait")]
-    Task<DependencyWait?> DependencyWait(string key);
+    /// <summary>What each of the dependent jobs <paramref name="keys"/> still waits on, by key; jobs without dependencies are left out.</summary>
+    [Alias("DependencyWaits")]
+    Task<IReadOnlyDictionary<string, DependencyWait>> DependencyWaits(IReadOnlyList<string> keys);
 
     /// <summary>Each key's incomplete job, else its latest completed run; unknown keys are left out.</summary>
     [Alias("GetByKeys")]

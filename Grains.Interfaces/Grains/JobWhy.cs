@@ -11,7 +11,7 @@ public static class JobWhy
         var context = await grains.GetGrain<IServerGrain>(0).GetWhyContext().ConfigureAwait(false);
         var query = grains.GetGrain<IJobQueryGrain>(0);
         var ahead = job.State == JobState.Ready ? await query.CountAhead(job.Key).ConfigureAwait(false) : null;
-        var wait = job.State == JobState.Dependent ? await query.DependencyWait(job.Key).ConfigureAwait(false) : null;
+        var wait = job.State == JobState.Dependent ? (await query.DependencyWaits([job.Key]).ConfigureAwait(false)).GetValueOrDefault(job.Key) : null;
         return JobReasons.Explain(job, context, ahead, wait);
     }
 }

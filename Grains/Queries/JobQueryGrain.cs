@@ -19,25 +19,7 @@ public sealed class JobQueryGrain(IJobStore store, EnvironmentCache environments
     }
 
     /// <inheritdoc />
-    public async Task<DependencyWait?> DependencyWait(string key)
-    {
-        if (await store.GetDependenciesAsync(key, CancellationToken.None).ConfigureAwait(true) is not { } deps || deps.Targets.Count == 0)
-        {
-            return null;
-        }
-
-        var unmet = new List<(string, long, long)>();
-        foreach (var target in deps.Targets)
-        {
-            var (incomplete, buried) = await store.GetTargetStateAsync(target, CancellationToken.None).ConfigureAwait(true);
-            if (incomplete > 0)
-            {
-                unmet.Add(($"{(target[0] == 'g' ? "group" : "job")} {target[2..]}", incomplete, buried));
-            }
-        }
-
-        return new DependencyWait { Total = deps.Targets.Count, Unmet = unmet, Note = deps.Note };
-    }
+    public Task<IReadOnlyDictionary<string, DependencyWait>> DependencyWaits(IReadOnlyList<string> keys) => DependencyWaitReader.ReadAsync(store, keys, CancellationToken.None);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Job>> GetByKeys(IReadOnlyList<string> keys, bool getStd, bool getEnv) => _queries.GetByKeys(keys, getStd, getEnv);

@@ -282,9 +282,17 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains($"no manager starts runners (scheduler none): start one with \"jobqueue runner --group {second.GetProperty("queue").GetString()}\"", why.Stdout, StringComparison.Ordinal);
         Assert.Contains("1 ready jobs of its scheduler group go first", why.Stdout, StringComparison.Ordinal);
 
+        // Dependents say what they wait on, in status --json and counted per rep group.
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", WriteJobs("first.jobs", "echo first"), "--rep-grp", "first", "--dep-grps", "first")).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("add", "-f", WriteJobs("after.jobs", "echo c", "echo d"), "--rep-grp", "why", "--deps", "first")).ExitCode);
+        var waiting = "it waits on 1 of its 1 dependencies: group first (1 incomplete)";
+        var dependents = (await _cli.RunAsync("status", "--rep-grp", "why", "--state", "dependent", "--json")).Json;
+        Assert.Equal([waiting, waiting], dependents.Select(j => j.GetProperty("why").EnumerateArray().Single().GetString()));
+
         var group = await _cli.RunAsync("why", "--rep-grp", "why");
-        Assert.Contains("2 incomplete jobs in rep group why", group.Stdout, StringComparison.Ordinal);
+        Assert.Contains("4 incomplete jobs in rep group why", group.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"\s2\s+no manager starts runners", group.Stdout);
+        Assert.Matches($@"\s2\s+{System.Text.RegularExpressions.Regex.Escape(waiting)}", group.Stdout);
         Assert.Equal(ExitCodes.BadInput, (await _cli.RunAsync("why", "nosuchkey")).ExitCode);
     }
 
