@@ -20,8 +20,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
     private readonly SqliteIoThreads _writerThread = new("jobqueue sqlite write", 1);
     private SqliteConnection? _writer;
     private SqliteCommand? _insertJob;
-    private SqliteCommand? _updateJob;
-    private SqliteCommand? _updateJobWithOutput;
+    private SqliteRowUpdates? _updates;
     private SqliteCommand? _deleteJob;
     private SqliteCommand? _insertHistory;
     private SqliteEffects? _effects;
@@ -200,13 +199,14 @@ public sealed partial class SqliteJobStore : SqlJobStore
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var cmd in new[] { _insertJob, _updateJob, _updateJobWithOutput, _deleteJob, _insertHistory, _insertEnv })
+            foreach (var cmd in new[] { _insertJob, _deleteJob, _insertHistory, _insertEnv })
             {
                 cmd?.Dispose();
             }
 
             _effects?.Dispose();
             _limits?.Dispose();
+            _updates?.Dispose();
 
             if (_writer is not null)
             {
@@ -281,14 +281,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
             $"INSERT INTO jq_history (seq, {insertList}, archived_at) VALUES (@seq, {insertValues}, @archived_at)",
             [.. JobRows.InsertColumns, "seq", "archived_at"]);
 
-        var set = string.Join(", ", JobRows.UpdateColumns.Select(c => $"{c} = @{c}"));
-        // Fenced on the row's incarnation (seq, new at every add) and its version: a stale writer of an archived and
-        // re-added job cannot match even when the new row's version has climbed back to the old one.
-        _updateJob = SqliteEffects.Command(writer, $"UPDATE jq_jobs SET {set} WHERE key = @key AND seq = @expected_seq AND version = @expected", [.. JobRows.UpdateColumns, "key", "expected_seq", "expected"]);
-        _updateJobWithOutput = SqliteEffects.Command(
-            writer,
-            $"UPDATE jq_jobs SET {set}, stdout = @stdout, stderr = @stderr WHERE key = @key AND seq = @expected_seq AND version = @expected",
-            [.. JobRows.UpdateColumns, "stdout", "stderr", "key", "expected_seq", "expected"]);
+        _updates = new SqliteRowUpdates(writer);
         _deleteJob = SqliteEffects.Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND seq = @expected_seq AND version = @expected", "key", "expected_seq", "expected");
         _effects = new SqliteEffects(writer);
         _limits = new SqliteLimitSlots(writer);
@@ -340,13 +333,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
         switch (change.Kind)
         {
             case JobChangeKind.Update:
-                var after = change.After ?? throw new ArgumentException("an update needs the new row", nameof(change));
-                var cmd = change.OutputChanged ? _updateJobWithOutput! : _updateJob!;
-                BindJob(cmd, transaction, after, change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns);
-                cmd.Parameters["@key"].Value = key;
-                cmd.Parameters["@expected_seq"].Value = change.Before.Seq;
-                cmd.Parameters["@expected"].Value = expected;
-                rows = cmd.ExecuteNonQuery();
+                rows = _updates!.Update(transaction, change);
                 break;
             case JobChangeKind.Archive:
             case JobChangeKind.Delete:
