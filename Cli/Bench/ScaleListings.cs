@@ -59,8 +59,8 @@ internal static class ScaleListings
     }
 
     /// <summary>
-    /// Buries <paramref name="count"/> new jobs of <paramref name="repGroup"/> (reserved by a few clients, then killed in
-    /// bulk), then times one server-side retry of them all, as <c>jobqueue retry --rep-grp</c> does, and one change of
+    /// Buries <paramref name="count"/> new jobs of <paramref name="repGroup"/> (each reserved by one of a few clients and
+    /// buried), then times one server-side retry of them all, as <c>jobqueue retry --rep-grp</c> does, and one change of
     /// all of them (now ready), as <c>jobqueue mod --rep-grp --priority</c> does; in seconds.
     /// </summary>
     public static async Task<(double Retry, double Modify)> RetryAndModifyAsync(JobQueueClient client, string repGroup, int ramMb, int count, CancellationToken cancellationToken)
@@ -76,23 +76,19 @@ internal static class ScaleListings
             }),
             cancellationToken).ConfigureAwait(false);
         var group = SchedulerGroup.For(ramMb, JobQueueDefaults.Time, JobQueueDefaults.Cores);
+
+        // Each is buried as soon as it is reserved: a lease that ran out while the rest were reserved would put its job back.
         var remaining = count;
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
             var worker = client.WithNewIdentity();
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
-                if (await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false) is null)
-                {
-                    throw new InvalidOperationException("the queue ran dry");
-                }
+                var job = await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("the queue ran dry");
+                await worker.BuryAsync(job, "bench", cancellationToken).ConfigureAwait(false);
             }
         })).ConfigureAwait(false);
-        var buried = await client.ApplyAsync(new JobFilter { RepGroup = repGroup, State = JobState.Reserved }, BulkAction.Kill, cancellationToken).ConfigureAwait(false);
-        if (buried != count)
-        {
-            throw new InvalidOperationException($"buried {buried} of {count} jobs");
-        }
 
         var watch = Stopwatch.StartNew();
         var kicked = await client.ApplyAsync(new JobFilter { RepGroup = repGroup, State = JobState.Buried }, BulkAction.Kick, cancellationToken).ConfigureAwait(false);
@@ -106,5 +102,27 @@ internal static class ScaleListings
         var modified = await client.ModifyAsync(new JobFilter { RepGroup = repGroup }, new JobModification { Priority = 5 }, cancellationToken).ConfigureAwait(false);
         var modify = watch.Elapsed.TotalSeconds;
         return modified == count ? (retry, modify) : throw new InvalidOperationException($"modified {modified} of {count} jobs");
+    }
+
+    /// <summary>
+    /// The bulk figures of <c>bench scale</c> alone: retry and mod of <paramref name="jobs"/> buried jobs on an otherwise
+    /// empty queue, each against the same operation on a hundredth of them, scaled up.
+    /// </summary>
+    public static async Task BulkAsync(string store, string? connection, int jobs, CancellationToken cancellationToken)
+    {
+        await using var host = await BenchHost.StartAsync(store, connection, cancellationToken, new Dictionary<string, string?> { ["Manager:WebPort"] = "0" }).ConfigureAwait(false);
+        var few = Math.Max(10, jobs / 100);
+        var (fewRetry, fewModify) = await RetryAndModifyAsync(host.Client, "bench-bulk-few", 250, few, cancellationToken).ConfigureAwait(false);
+        var (retry, modify) = await RetryAndModifyAsync(host.Client, "bench-bulk-many", 260, jobs, cancellationToken).ConfigureAwait(false);
+        Print("bulk_retry_buried", retry, fewRetry);
+        Print("bulk_mod", modify, fewModify);
+
+        void Print(string name, double value, double baseline) => new Figure(name, Math.Round(value, 3), "s", jobs)
+        {
+            Store = store,
+            Target = jobs >= 100_000 ? 5 * jobs / 100_000.0 : null,
+            Baseline = Math.Round(baseline * jobs / few, 3),
+            BaselineName = $"{name}_of_{few}_scaled_to_{jobs}",
+        }.Print();
     }
 }

@@ -4,7 +4,7 @@ using JobQueue.Grains.Storage;
 
 namespace JobQueue.Cli;
 
-/// <summary>jobqueue bench add|cycle|deps|slurm|run|scale: speed and memory on a temporary store, one JSON object per figure.</summary>
+/// <summary>jobqueue bench add|bulk|cycle|deps|slurm|run|scale: speed and memory on a temporary store, one JSON object per figure.</summary>
 public static class BenchCommand
 {
     /// <summary>The "bench" command.</summary>
@@ -16,6 +16,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Scenario("slurm", "true commands end to end through the Slurm scheduler against the local scheduler (needs Slurm)", 2_000, (_, _, jobs, _, ct) => SlurmBench.RunAsync(jobs, ct)));
         bench.Subcommands.Add(Scenario("run", "true commands end to end through jobqueue run (fresh home, local runners) against xargs -P cores", 2_000, (_, _, jobs, _, ct) => RunBench.RunAsync(jobs, ct)));
         bench.Subcommands.Add(Scenario("deps", "A three-step pipeline (cmd_deps, then a group) added and cycled, against the same jobs without dependencies", 100_000, (store, cs, jobs, clients, ct) => DepsBench.RunAsync(store, cs, jobs, clients, ct)));
+        bench.Subcommands.Add(Scenario("bulk", "Server-side retry and mod of buried jobs (the bulk figures of scale, on an otherwise empty queue)", 100_000, (store, cs, jobs, _, ct) => ScaleListings.BulkAsync(store, cs, jobs, ct)));
         bench.Subcommands.Add(Scenario("scale", "Reserve latency, adds, status, memory and restart with a million ready jobs", 1_000_000, (store, cs, jobs, _, ct) => BenchScenarios.ScaleAsync(store, cs, jobs, ct)));
         return bench;
     }
