@@ -49,10 +49,11 @@ internal static class DependencyCheck
             }
         }
 
-        if (Cycle(jobs) is { } cycle)
+        if ((Cycle(jobs) ?? await CycleThroughStoreAsync(store, jobs, batchGroups).ConfigureAwait(true)) is { } cycle)
         {
-            var index = jobs.ToList().FindIndex(j => j.Key == cycle[0].Key);
-            problems.Add(new JobProblem(batch.FirstIndex + index, cycle[0].Key, nameof(JobSpec.CmdDeps), $"the jobs wait on each other in a cycle: {string.Join(" -> ", cycle.Append(cycle[0]).Select(j => j.Cmd))}"));
+            var cmds = await CmdsAsync(store, jobs, cycle).ConfigureAwait(true);
+            var index = Math.Max(0, jobs.ToList().FindIndex(j => j.Key == cycle[0]));
+            problems.Add(new JobProblem(batch.FirstIndex + index, cycle[0], nameof(JobSpec.CmdDeps), $"the jobs wait on each other in a cycle: {string.Join(" -> ", cycle.Append(cycle[0]).Select(k => cmds[k]))}"));
         }
 
         return problems.Count > 0 ? throw new JobQueueException("Add", problems) : deps;
@@ -74,14 +75,51 @@ internal static class DependencyCheck
         return (empty, unknown);
     }
 
-    /// <summary>Jobs of the batch that wait on each other in a circle (through their cmd_deps and the groups they wait on), or null.</summary>
-    private static List<JobSpec>? Cycle(IReadOnlyList<JobSpec> jobs)
+    /// <summary>Keys of jobs of the batch that wait on each other in a circle (through their cmd_deps and the groups they wait on), or null.</summary>
+    private static List<string>? Cycle(IReadOnlyList<JobSpec> jobs)
     {
         var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var members = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
         IEnumerable<string> Next(string key) =>
             (byKey[key].CmdDeps ?? []).Select(r => r.Key).Where(byKey.ContainsKey).Concat((byKey[key].Deps ?? []).SelectMany(g => members[g]));
 
-        return Cycles.Find(byKey.Keys, Next)?.Select(k => byKey[k]).ToList();
+        return Cycles.Find(byKey.Keys, Next);
+    }
+
+    /// <summary>
+    /// A circle through jobs already stored: possible only when the batch joins a group that stored dependents wait on
+    /// (they then wait on the new members too), so the store is read only then.
+    /// </summary>
+    private static async Task<List<string>?> CycleThroughStoreAsync(IJobStore store, IReadOnlyList<JobSpec> jobs, HashSet<string> batchGroups)
+    {
+        if (batchGroups.Count == 0 || !await store.AnyWaitingOnAsync(batchGroups, CancellationToken.None).ConfigureAwait(true))
+        {
+            return null;
+        }
+
+        var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var joining = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
+        return await DependencyGraph.FindCycleAsync(
+            store,
+            byKey.Keys,
+            (key, stored) => byKey.TryGetValue(key, out var job) ? JobDependencies.Targets(job.Deps, job.CmdDeps) : stored,
+            (group, stored) => stored.Concat(joining[group])).ConfigureAwait(true);
+    }
+
+    /// <summary>The command of each of <paramref name="keys"/>, from the batch or the store.</summary>
+    private static async Task<Dictionary<string, string>> CmdsAsync(IJobStore store, IReadOnlyList<JobSpec> jobs, List<string> keys)
+    {
+        var cmds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var job in jobs.Where(j => keys.Contains(j.Key)))
+        {
+            cmds.TryAdd(job.Key, job.Cmd);
+        }
+
+        foreach (var job in await store.Monitor.GetJobsAsync([.. keys.Where(k => !cmds.ContainsKey(k))], false, CancellationToken.None).ConfigureAwait(true))
+        {
+            cmds.TryAdd(job.Key, job.Cmd);
+        }
+
+        return keys.ToDictionary(k => k, k => cmds.GetValueOrDefault(k) ?? k, StringComparer.Ordinal);
     }
 }

@@ -4,9 +4,8 @@ using JobQueue.Grains.Storage;
 namespace JobQueue.Grains.Queries;
 
 /// <summary>
-/// Refuses a modification whose dependencies would make jobs wait on each other in a circle. The graph is what the
-/// store holds with the change applied to the selected jobs: their targets replaced and their groups replaced. It is
-/// read from the selected jobs outwards, one layer of keys per query, so only the part that can close a circle is read.
+/// Refuses a modification whose dependencies would make jobs wait on each other in a circle: the graph is what the
+/// store holds with the change applied to the selected jobs, read from them outwards.
 /// </summary>
 internal static class ModifyCycleCheck
 {
@@ -19,41 +18,22 @@ internal static class ModifyCycleCheck
             return;
         }
 
+        // Selected jobs get the new targets; they leave the groups they are not given, and join every group they are given.
         var newGroups = changes.DepGroups?.ToHashSet(StringComparer.Ordinal);
-        var edges = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var frontier = selected.Select(JobDependencies.JobTarget).ToList();
-        while (frontier.Count > 0)
-        {
-            var jobs = frontier.Where(n => n[0] == 'k').Select(n => n[2..]).ToList();
-            var stored = await store.GetTargetsAsync(jobs, CancellationToken.None).ConfigureAwait(true);
-            foreach (var key in jobs)
+        var keys = await DependencyGraph.FindCycleAsync(
+            store,
+            selected,
+            (key, stored) => selected.Contains(key) ? changes.TargetsAfter(stored) : stored,
+            (group, stored) =>
             {
-                var targets = stored.GetValueOrDefault(key) ?? [];
-                edges[JobDependencies.JobTarget(key)] = selected.Contains(key) ? changes.TargetsAfter(targets) : targets;
-            }
-
-            foreach (var group in frontier.Where(n => n[0] == 'g').Select(n => n[2..]))
-            {
-                // Selected jobs leave the groups they are not given, and join every group they are given.
-                var members = (await store.GetIncompleteMembersAsync(group, CancellationToken.None).ConfigureAwait(true))
-                    .Where(k => newGroups is null || !selected.Contains(k));
-                if (newGroups?.Contains(group) == true)
-                {
-                    members = members.Concat(selected);
-                }
-
-                edges[JobDependencies.GroupTarget(group)] = [.. members.Distinct(StringComparer.Ordinal).Select(JobDependencies.JobTarget)];
-            }
-
-            frontier = [.. frontier.SelectMany(n => edges[n]).Distinct(StringComparer.Ordinal).Where(n => !edges.ContainsKey(n))];
-        }
-
-        if (Cycles.Find(selected.Select(JobDependencies.JobTarget), n => edges.GetValueOrDefault(n) ?? []) is not { } cycle)
+                var members = stored.Where(k => newGroups is null || !selected.Contains(k));
+                return newGroups?.Contains(group) == true ? members.Concat(selected) : members;
+            }).ConfigureAwait(true);
+        if (keys is null)
         {
             return;
         }
 
-        var keys = cycle.Where(n => n[0] == 'k').Select(n => n[2..]).ToList();
         var cmds = (await store.Monitor.GetJobsAsync(keys, false, CancellationToken.None).ConfigureAwait(true)).ToDictionary(j => j.Key, j => j.Cmd, StringComparer.Ordinal);
         var field = changes.CmdDeps is not null ? nameof(JobModification.CmdDeps) : changes.Deps is not null ? nameof(JobModification.Deps) : nameof(JobModification.DepGroups);
         var circle = string.Join(" -> ", keys.Append(keys[0]).Select(k => cmds.GetValueOrDefault(k) ?? k));

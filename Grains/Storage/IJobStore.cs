@@ -85,6 +85,9 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>The incomplete members of the dependency group <paramref name="group"/>.</summary>
     Task<IReadOnlyList<string>> GetIncompleteMembersAsync(string group, CancellationToken cancellationToken);
 
+    /// <summary>True if a dependent job waits on any of the dependency groups <paramref name="groups"/>.</summary>
+    Task<bool> AnyWaitingOnAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken);
+
     /// <summary>Read-only queries for status reporting.</summary>
     IJobMonitor Monitor { get; }
 }

@@ -92,4 +92,24 @@ public abstract partial class SqlJobStore
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetIncompleteMembersAsync(string group, CancellationToken cancellationToken) =>
         QueryAsync("SELECT m.key FROM jq_dep_members m JOIN jq_jobs j ON j.key = m.key WHERE m.grp = @grp", r => r.GetString(0), cancellationToken, ("@grp", group));
+
+    /// <inheritdoc />
+    public async Task<bool> AnyWaitingOnAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        foreach (var group in groups)
+        {
+            var rows = await QueryAsync(
+                $"SELECT 1 FROM jq_dep_waits w JOIN jq_jobs j ON j.key = w.dependent WHERE w.target = @target AND j.state = {(int)JobState.Dependent} LIMIT 1",
+                r => r.GetInt64(0),
+                cancellationToken,
+                ("@target", JobDependencies.GroupTarget(group))).ConfigureAwait(false);
+            if (rows.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -109,6 +109,22 @@ public sealed class DependencyTests(QueueClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task An_add_that_would_close_a_cycle_through_jobs_already_waiting_is_refused_naming_them()
+    {
+        var rep = Jobs.Unique("addcycle");
+        JobSpec Spec(string name) => Jobs.Spec($"echo {name} {rep}", rep);
+        await _client.AddAsync([Spec("m") with { DepGroups = [$"{rep}-1"] }, Spec("y") with { DepGroups = [$"{rep}-2"], Deps = [$"{rep}-1"] }], Ct);
+
+        // x would join group 1, which y waits on, while waiting on group 2, whose member is y.
+        var x = Spec("x") with { DepGroups = [$"{rep}-1"], Deps = [$"{rep}-2"] };
+        var refused = await Assert.ThrowsAsync<JobQueueException>(() => _client.AddAsync([x], Ct));
+
+        Assert.Contains($"in a cycle: echo x {rep} -> echo y {rep} -> echo x {rep}", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await StateAsync(x));
+        Assert.Equal(1, (await _client.AddAsync([x with { Deps = null }], Ct)).Added);
+    }
+
+    [Fact]
     public async Task Mod_that_would_make_jobs_wait_on_each_other_is_refused_naming_them_and_nothing_changes()
     {
         var rep = Jobs.Unique("modcycle");

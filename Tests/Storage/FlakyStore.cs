@@ -60,6 +60,9 @@ public sealed class FlakyStore(IJobStore inner, int failures) : IJobStore
     public Task<IReadOnlyList<string>> GetIncompleteMembersAsync(string group, CancellationToken cancellationToken) =>
         inner.GetIncompleteMembersAsync(group, cancellationToken);
 
+    public Task<bool> AnyWaitingOnAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken) =>
+        inner.AnyWaitingOnAsync(groups, cancellationToken);
+
     public Task SetLimitAsync(string name, int? limit, CancellationToken cancellationToken) => inner.SetLimitAsync(name, limit, cancellationToken);
 
     public Task<IReadOnlyList<LimitGroupInfo>> GetLimitsAsync(CancellationToken cancellationToken) => inner.GetLimitsAsync(cancellationToken);
