@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 
 namespace JobQueue.Client.Execution;
@@ -8,7 +7,10 @@ namespace JobQueue.Client.Execution;
 /// Makes a command die with its runner, however the runner dies (kill -9 included), so that a job whose lease then
 /// expires can never run twice at once. One watcher process per runner, in a session of its own, learns the process
 /// group of each running command through a pipe; when the pipe closes because the runner is gone, it kills every
-/// group still registered. The pipe's end in the runner is close-on-exec, so commands never hold it open.
+/// group still registered. The pipe's end in the runner is close-on-exec, so commands never hold it open. The watcher is
+/// spawned as commands are (<see cref="ShellSpawn"/>), not with System.Diagnostics.Process: once that has started a
+/// child, .NET looks at its children on every SIGCHLD, and with a command ending every few milliseconds that took most
+/// of a runner's CPU.
 /// </summary>
 internal sealed class OrphanGuard
 {
@@ -41,18 +43,15 @@ internal sealed class OrphanGuard
     {
         try
         {
-            var start = new ProcessStartInfo("/usr/bin/setsid") { UseShellExecute = false, RedirectStandardInput = true };
-            start.ArgumentList.Add("bash");
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(Script);
-            var watcher = Process.Start(start)!;
-            var pipe = watcher.StandardInput;
-            pipe.AutoFlush = true;
-            return new OrphanGuard(pipe);
+            // Its own session (as every spawned shell): a signal to the runner's group never reaches it.
+            var watcher = ShellSpawn.Start("/bin/bash", ["bash", "-c", Script], "/", [], pipeInput: true);
+            watcher.StandardOutput.Dispose();
+            watcher.StandardError.Dispose();
+            return new OrphanGuard(new StreamWriter(watcher.StandardInput!) { AutoFlush = true });
         }
-        catch (Exception ex) when (ex is Win32Exception or IOException)
+        catch (Win32Exception)
         {
-            // Without setsid or bash commands still run; they just do not die with a runner that is killed.
+            // Without bash commands still run; they just do not die with a runner that is killed.
             return null;
         }
     }

@@ -20,11 +20,12 @@ internal sealed partial class ShellProcess : IDisposable
     private readonly TaskCompletionSource<ShellExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _reaped;
 
-    public ShellProcess(int pid, int outputFd, int errorFd)
+    public ShellProcess(int pid, int outputFd, int errorFd, int inputFd = -1)
     {
         Id = pid;
         StandardOutput = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(outputFd, ownsHandle: true));
         StandardError = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(errorFd, ownsHandle: true));
+        StandardInput = inputFd < 0 ? null : new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(inputFd, ownsHandle: true));
         new Thread(Wait) { IsBackground = true, Name = "jobqueue command wait" }.Start();
     }
 
@@ -34,6 +35,9 @@ internal sealed partial class ShellProcess : IDisposable
     public Stream StandardOutput { get; }
 
     public Stream StandardError { get; }
+
+    /// <summary>The write end of its stdin when it was started with one; null when its stdin is /dev/null.</summary>
+    public Stream? StandardInput { get; }
 
     /// <summary>Completes once the shell has exited and been reaped.</summary>
     public Task<ShellExit> Exited => _exited.Task;
@@ -51,6 +55,7 @@ internal sealed partial class ShellProcess : IDisposable
     {
         StandardOutput.Dispose();
         StandardError.Dispose();
+        StandardInput?.Dispose();
     }
 
     /// <summary>The exit status as a shell reports it: the code, or 128 + the signal that killed it.</summary>

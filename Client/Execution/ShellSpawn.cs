@@ -21,12 +21,16 @@ internal static partial class ShellSpawn
     // glibc's opaque types are 80 (file actions), 336 (attributes) and 128 (sigset) bytes; room to spare.
     private const int OpaqueSize = 1024;
 
-    /// <summary>Starts <paramref name="path"/> with <paramref name="arguments"/> (argv, program name first).</summary>
+    /// <summary>
+    /// Starts <paramref name="path"/> with <paramref name="arguments"/> (argv, program name first); with
+    /// <paramref name="pipeInput"/>, its stdin is a pipe the caller writes (<see cref="ShellProcess.StandardInput"/>).
+    /// </summary>
     /// <exception cref="Win32Exception">The program could not be started (not found, not executable, no such directory).</exception>
-    public static ShellProcess Start(string path, IReadOnlyList<string> arguments, string cwd, IEnumerable<string> environment)
+    public static ShellProcess Start(string path, IReadOnlyList<string> arguments, string cwd, IEnumerable<string> environment, bool pipeInput = false)
     {
         var output = Pipe();
         var errors = Pipe();
+        var input = pipeInput ? Pipe() : (Read: -1, Write: -1);
         var actions = Marshal.AllocHGlobal(OpaqueSize);
         var attributes = Marshal.AllocHGlobal(OpaqueSize);
         var signals = Marshal.AllocHGlobal(OpaqueSize);
@@ -37,7 +41,7 @@ internal static partial class ShellSpawn
         {
             Check(FileActionsInit(actions));
             actionsMade = true;
-            Check(AddOpen(actions, 0, "/dev/null", ORdonly, 0));
+            Check(pipeInput ? AddDup2(actions, input.Read, 0) : AddOpen(actions, 0, "/dev/null", ORdonly, 0));
             Check(AddDup2(actions, output.Write, 1));
             Check(AddDup2(actions, errors.Write, 2));
             Check(AddChdir(actions, cwd));
@@ -55,7 +59,7 @@ internal static partial class ShellSpawn
             }
 
             spawned = true;
-            return new ShellProcess(pid, output.Read, errors.Read);
+            return new ShellProcess(pid, output.Read, errors.Read, input.Write);
         }
         finally
         {
@@ -77,10 +81,19 @@ internal static partial class ShellSpawn
             Free(envp);
             _ = Close(output.Write);
             _ = Close(errors.Write);
+            if (pipeInput)
+            {
+                _ = Close(input.Read);
+            }
+
             if (!spawned)
             {
                 _ = Close(output.Read);
                 _ = Close(errors.Read);
+                if (pipeInput)
+                {
+                    _ = Close(input.Write);
+                }
             }
         }
     }
