@@ -21,6 +21,8 @@ internal static class JobRows
     public static readonly string[] UpdateColumns =
         [.. InsertColumns.Where(c => c is not ("key" or "cmd" or "cwd" or "req_group" or "env_key" or "stdout" or "stderr" or "added_at"))];
 
+    private static readonly string[] UpdateColumnsWithOutput = [.. UpdateColumns, "stdout", "stderr"];
+
     private static readonly string[] Selected = ["seq", .. InsertColumns];
 
     private static readonly Dictionary<string, int> Ordinals = Selected.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
@@ -82,6 +84,27 @@ internal static class JobRows
             StartedAt = Time("started_at"),
             EndedAt = Time("ended_at"),
         };
+    }
+
+    /// <summary>
+    /// What an update of <paramref name="change"/> must set: each column whose value differs between the old and new
+    /// row (the version always, the output only when it changed), with its new value, in <see cref="UpdateColumns"/> order.
+    /// </summary>
+    public static List<(string Column, object? Value)> ChangedColumns(JobChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var (before, after) = (change.Before, change.After ?? throw new ArgumentException("an update needs the new row", nameof(change)));
+        var values = new List<(string Column, object? Value)>();
+        foreach (var column in change.OutputChanged ? UpdateColumnsWithOutput : UpdateColumns)
+        {
+            var value = Value(after, column);
+            if (column == "version" || !Equals(value, Value(before, column)))
+            {
+                values.Add((column, value));
+            }
+        }
+
+        return values;
     }
 
     /// <summary>The value a record stores in a column, as the database takes it.</summary>

@@ -15,8 +15,6 @@ public sealed partial class PostgresJobStore
     private const string DependentsState = "JQ428";
     private const string DeleteSql = "DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3";
 
-    private static readonly string ExpectUpdateSql = ExpectOne(BuildUpdateSql(withOutput: false));
-    private static readonly string ExpectUpdateWithOutputSql = ExpectOne(BuildUpdateSql(withOutput: true));
     private static readonly string ExpectArchiveSql = BuildArchiveSql(expectOne: true);
     private static readonly string ExpectDeleteSql = ExpectOne(DeleteSql);
 
@@ -68,16 +66,8 @@ public sealed partial class PostgresJobStore
         switch (change.Kind)
         {
             case JobChangeKind.Update:
-                var after = change.After ?? throw new ArgumentException("an update needs the new row", nameof(change));
-                string[] columns = change.OutputChanged ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
-                var update = (change.OutputChanged, expectOne) switch
-                {
-                    (true, true) => ExpectUpdateWithOutputSql,
-                    (true, false) => UpdateWithOutputSql,
-                    (false, true) => ExpectUpdateSql,
-                    _ => UpdateSql,
-                };
-                return Statement(update, [.. columns.Select(c => JobRows.Value(after, c)), key, expected, change.Before.Seq]);
+                var values = JobRows.ChangedColumns(change);
+                return Statement(UpdateSqlFor([.. values.Select(v => v.Column)], expectOne), [.. values.Select(v => v.Value), key, expected, change.Before.Seq]);
             case JobChangeKind.Archive:
                 var run = change.After ?? throw new ArgumentException("an archive needs the final row", nameof(change));
                 return Statement(

@@ -19,8 +19,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
     private static readonly HashSet<string> ByteaColumns = new(StringComparer.Ordinal) { "stdout", "stderr" };
 
     private static readonly string InsertSql = BuildInsertSql();
-    private static readonly string UpdateSql = BuildUpdateSql(withOutput: false);
-    private static readonly string UpdateWithOutputSql = BuildUpdateSql(withOutput: true);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Columns, bool ExpectOne), string> UpdateSqls = new();
     private static readonly string ArchiveSql = BuildArchiveSql(expectOne: false);
 
     private readonly NpgsqlDataSource _dataSource;
@@ -31,7 +30,15 @@ public sealed partial class PostgresJobStore : SqlJobStore
     /// <param name="deployment">"development" drops the queue's tables at start.</param>
     public PostgresJobStore(string connectionString, string deployment = Deployments.Production)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        // The same few statements run for every change: prepared once per connection, PostgreSQL no longer parses and
+        // plans a 30-column update for each job (unless the connection string says otherwise).
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
         _deployment = deployment;
     }
 
@@ -171,12 +178,18 @@ public sealed partial class PostgresJobStore : SqlJobStore
             "ORDER BY key ON CONFLICT (key) DO NOTHING RETURNING key, seq";
     }
 
-    private static string BuildUpdateSql(bool withOutput)
-    {
-        string[] columns = withOutput ? [.. JobRows.UpdateColumns, "stdout", "stderr"] : JobRows.UpdateColumns;
-        var set = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 1}"));
-        return $"UPDATE jq_jobs SET {set} WHERE key = ${columns.Length + 1} AND version = ${columns.Length + 2} AND seq = ${columns.Length + 3}";
-    }
+    /// <summary>
+    /// The update setting <paramref name="columns"/> (what the change changed), fenced on the row's version and
+    /// incarnation; with <paramref name="expectOne"/>, failing unless it changed exactly one row. One text per set of
+    /// columns, so that each is prepared once per connection.
+    /// </summary>
+    private static string UpdateSqlFor(IReadOnlyList<string> columns, bool expectOne) =>
+        UpdateSqls.GetOrAdd((string.Join(',', columns), expectOne), key =>
+        {
+            var set = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 1}"));
+            var sql = $"UPDATE jq_jobs SET {set} WHERE key = ${columns.Count + 1} AND version = ${columns.Count + 2} AND seq = ${columns.Count + 3}";
+            return key.ExpectOne ? ExpectOne(sql) : sql;
+        });
 
     /// <summary>The archive: the row leaves jq_jobs and its run enters the history; with <paramref name="expectOne"/>, failing unless exactly one row moved.</summary>
     private static string BuildArchiveSql(bool expectOne)

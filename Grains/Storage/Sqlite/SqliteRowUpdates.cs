@@ -9,23 +9,14 @@ namespace JobQueue.Grains.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteRowUpdates(SqliteConnection writer) : IDisposable
 {
-    private static readonly string[] WithOutput = [.. JobRows.UpdateColumns, "stdout", "stderr"];
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Writes <paramref name="change"/>'s new row over its old one, fenced on the old one's incarnation and version; the rows updated (0 or 1).</summary>
     public int Update(SqliteTransaction transaction, JobChange change)
     {
-        var (before, after) = (change.Before, change.After ?? throw new ArgumentException("an update needs the new row", nameof(change)));
-        var values = new List<(string Column, object? Value)>();
-        foreach (var column in change.OutputChanged ? WithOutput : JobRows.UpdateColumns)
-        {
-            var value = JobRows.Value(after, column);
-            if (column == "version" || !Equals(value, JobRows.Value(before, column)))
-            {
-                values.Add((column, value));
-            }
-        }
-
+        ArgumentNullException.ThrowIfNull(change);
+        var before = change.Before;
+        var values = JobRows.ChangedColumns(change);
         var cmd = CommandFor(values);
         cmd.Transaction = transaction;
         for (var i = 0; i < values.Count; i++)
