@@ -40,6 +40,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         }
 
         ShellProcess process;
+        OrphanGuard.EnsureStarted();
         try
         {
             process = ShellCommand.Start(job, shell);

@@ -33,6 +33,13 @@ internal sealed class OrphanGuard
 
     private OrphanGuard(StreamWriter pipe) => _pipe = pipe;
 
+    /// <summary>
+    /// Starts the watcher if it is not running yet. Called before a command is spawned: were the watcher started only
+    /// to register the first command, a runner killed while it started (which takes a while on a loaded machine)
+    /// would leave that command running, unregistered.
+    /// </summary>
+    public static void EnsureStarted() => _ = s_instance.Value;
+
     /// <summary>Watches the group led by <paramref name="leaderPid"/> until <see cref="Forget"/>.</summary>
     public static void Watch(int leaderPid) => s_instance.Value?.Send('+', leaderPid);
 
