@@ -88,7 +88,8 @@ internal static class JobRows
 
     /// <summary>
     /// What an update of <paramref name="change"/> must set: each column whose value differs between the old and new
-    /// row (the version always, the output only when it changed), with its new value, in <see cref="UpdateColumns"/> order.
+    /// row, with its new value, in <see cref="UpdateColumns"/> order; the version always, and the output whenever the change
+    /// says it changed.
     /// </summary>
     public static List<(string Column, object? Value)> ChangedColumns(JobChange change)
     {
@@ -98,7 +99,8 @@ internal static class JobRows
         foreach (var column in change.OutputChanged ? UpdateColumnsWithOutput : UpdateColumns)
         {
             var value = Value(after, column);
-            if (column == "version" || !Equals(value, Value(before, column)))
+            // A grain's row may not hold the stored output (it is read without it): changed output is always written.
+            if (column is "version" or "stdout" or "stderr" || !Equals(value, Value(before, column)))
             {
                 values.Add((column, value));
             }
