@@ -86,7 +86,7 @@ public sealed partial class JobGrain(
         }
 
         var now = time.GetUtcNow();
-        var after = row with
+        var after = row.WithoutRunResults() with
         {
             State = JobState.Running,
             Pid = pid,
@@ -94,14 +94,6 @@ public sealed partial class JobGrain(
             StartedAt = now,
             EndedAt = null,
             Attempts = row.Attempts + 1,
-            Exited = false,
-            ExitCode = 0,
-            FailReason = "",
-            PeakRamMb = 0,
-            Walltime = TimeSpan.Zero,
-            CpuTime = TimeSpan.Zero,
-            StdOut = null,
-            StdErr = null,
             DueAt = now + _options.TimeToRelease,
         };
         await CommitAsync("Started", after, outputChanged: row.StdOut is not null || row.StdErr is not null).ConfigureAwait(true);

@@ -116,4 +116,17 @@ public sealed record JobRecord
 
     /// <summary>This job's place in its ready queue.</summary>
     public ReadyEntry ReadyEntry => new(Key, Priority, Seq);
+
+    /// <summary>This record without what its last run left: exit, fail reason, peak memory, times and output.</summary>
+    public JobRecord WithoutRunResults() => this with
+    {
+        Exited = false,
+        ExitCode = 0,
+        FailReason = "",
+        PeakRamMb = 0,
+        Walltime = TimeSpan.Zero,
+        CpuTime = TimeSpan.Zero,
+        StdOut = null,
+        StdErr = null,
+    };
 }

@@ -51,21 +51,13 @@ internal sealed class DependencyTables(DbConnection connection, DbTransaction? t
             return null;
         }
 
-        var job = run with
+        var job = run.WithoutRunResults() with
         {
             Version = 1,
             State = state,
             UntilBuried = run.Retries + 1,
-            Exited = false,
-            ExitCode = 0,
-            FailReason = "",
-            PeakRamMb = 0,
             Pid = 0,
             Host = "",
-            Walltime = TimeSpan.Zero,
-            CpuTime = TimeSpan.Zero,
-            StdOut = null,
-            StdErr = null,
             ReservedBy = null,
             KillRequested = false,
             DueAt = null,
