@@ -21,12 +21,12 @@ internal static class DependencyCheck
         }
 
         var problems = new List<JobProblem>();
-        var batchGroups = jobs.SelectMany(j => j.DepGroups ?? []).ToHashSet(StringComparer.Ordinal);
-        var batchKeys = jobs.Select(j => j.Key).ToHashSet(StringComparer.Ordinal);
+        var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var members = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
         var (emptyGroups, unknownKeys) = await MissingAsync(
             store,
-            jobs.SelectMany(j => j.Deps ?? []).Where(g => !batchGroups.Contains(g)),
-            jobs.SelectMany(j => j.CmdDeps ?? []).Select(r => r.Key).Where(k => !batchKeys.Contains(k))).ConfigureAwait(true);
+            jobs.SelectMany(j => j.Deps ?? []).Where(g => !members.Contains(g)),
+            jobs.SelectMany(j => j.CmdDeps ?? []).Select(r => r.Key).Where(k => !byKey.ContainsKey(k))).ConfigureAwait(true);
 
         for (var i = 0; i < jobs.Count; i++)
         {
@@ -49,7 +49,7 @@ internal static class DependencyCheck
             }
         }
 
-        if ((Cycle(jobs) ?? await CycleThroughStoreAsync(store, jobs, batchGroups).ConfigureAwait(true)) is { } cycle)
+        if ((Cycle(byKey, members) ?? await CycleThroughStoreAsync(store, byKey, members).ConfigureAwait(true)) is { } cycle)
         {
             var cmds = await CmdsAsync(store, jobs, cycle).ConfigureAwait(true);
             var index = Math.Max(0, jobs.ToList().FindIndex(j => j.Key == cycle[0]));
@@ -75,11 +75,12 @@ internal static class DependencyCheck
         return (empty, unknown);
     }
 
-    /// <summary>Keys of jobs of the batch that wait on each other in a circle (through their cmd_deps and the groups they wait on), or null.</summary>
-    private static List<string>? Cycle(IReadOnlyList<JobSpec> jobs)
+    /// <summary>
+    /// Keys of jobs of the batch (<paramref name="byKey"/>, with the members of each group they join) that wait on each
+    /// other in a circle, through their cmd_deps and the groups they wait on; or null.
+    /// </summary>
+    private static List<string>? Cycle(Dictionary<string, JobSpec> byKey, ILookup<string, string> members)
     {
-        var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var members = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
         IEnumerable<string> Next(string key) =>
             (byKey[key].CmdDeps ?? []).Select(r => r.Key).Where(byKey.ContainsKey).Concat((byKey[key].Deps ?? []).SelectMany(g => members[g]));
 
@@ -90,20 +91,18 @@ internal static class DependencyCheck
     /// A circle through jobs already stored: possible only when the batch joins a group that stored dependents wait on
     /// (they then wait on the new members too), so the store is read only then.
     /// </summary>
-    private static async Task<List<string>?> CycleThroughStoreAsync(IJobStore store, IReadOnlyList<JobSpec> jobs, HashSet<string> batchGroups)
+    private static async Task<List<string>?> CycleThroughStoreAsync(IJobStore store, Dictionary<string, JobSpec> byKey, ILookup<string, string> members)
     {
-        if (batchGroups.Count == 0 || !await store.AnyWaitingOnAsync(batchGroups, CancellationToken.None).ConfigureAwait(true))
+        if (members.Count == 0 || !await store.AnyWaitingOnAsync([.. members.Select(g => g.Key)], CancellationToken.None).ConfigureAwait(true))
         {
             return null;
         }
 
-        var byKey = jobs.GroupBy(j => j.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var joining = jobs.SelectMany(j => (j.DepGroups ?? []).Select(g => (Group: g, j.Key))).ToLookup(m => m.Group, m => m.Key, StringComparer.Ordinal);
         return await DependencyGraph.FindCycleAsync(
             store,
             byKey.Keys,
             (key, stored) => byKey.TryGetValue(key, out var job) ? JobDependencies.Targets(job.Deps, job.CmdDeps) : stored,
-            (group, stored) => stored.Concat(joining[group])).ConfigureAwait(true);
+            (group, stored) => stored.Concat(members[group])).ConfigureAwait(true);
     }
 
     /// <summary>The command of each of <paramref name="keys"/>, from the batch or the store.</summary>
