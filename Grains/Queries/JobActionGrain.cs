@@ -69,22 +69,19 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
             return new BulkResult(0, null);
         }
 
-        // Start at the first state the action applies to: the seek skips everything before it.
-        var cursor = after is null ? new JobCursor(first, int.MinValue, "", long.MinValue) : JobCursor.Parse(after);
-        var rows = await store.Monitor.GetPageAsync(filter, cursor, JobQueueDefaults.BulkStepSize, withOutput: false, CancellationToken.None).ConfigureAwait(true);
-        var chosen = rows.Where(r => r.Job.State <= last).ToList();
+        var (chosen, next) = await BulkPages.NextAsync(store, filter, after is null ? null : JobCursor.Parse(after), first, last).ConfigureAwait(true);
 
         // A window of calls in flight rather than chunks: the writer's batches stay full instead of draining at the
         // end of each chunk.
         var affected = 0;
         var ready = new List<(string Queue, ReadyEntry Entry)>();
         using var window = new SemaphoreSlim(Parallel);
-        var calls = chosen.Where(r => applies(r.Job.State)).Select(async r =>
+        var calls = chosen.Where(j => applies(j.State)).Select(async j =>
         {
             await window.WaitAsync().ConfigureAwait(true);
             try
             {
-                var outcome = await act(GrainFactory.GetGrain<IJobGrain>(r.Job.Key)).ConfigureAwait(true);
+                var outcome = await act(GrainFactory.GetGrain<IJobGrain>(j.Key)).ConfigureAwait(true);
                 affected += outcome.Done ? 1 : 0;
                 if (outcome is { Queue: { } queue, Ready: { } entry })
                 {
@@ -101,8 +98,7 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
         // Each queue learns of its jobs made ready once, not once per job.
         await Queue.Announcements.JobsReadyAsync(GrainFactory, ready, (ex, queue, key) => LogQueueNotifyFailed(logger, ex, key, queue)).ConfigureAwait(true);
 
-        var more = rows.Count == JobQueueDefaults.BulkStepSize && chosen.Count == rows.Count;
-        return new BulkResult(affected, more ? rows[^1].Cursor.ToString() : null);
+        return new BulkResult(affected, next?.ToString());
     }
 
     /// <inheritdoc />

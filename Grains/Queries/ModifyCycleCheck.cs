@@ -44,18 +44,14 @@ internal static class ModifyCycleCheck
     private static async Task<HashSet<string>> SelectedAsync(IJobStore store, JobFilter filter)
     {
         var selected = new HashSet<string>(StringComparer.Ordinal);
-        var cursor = new JobCursor(JobState.Dependent, int.MinValue, "", long.MinValue);
-        while (true)
+        JobCursor? cursor = null;
+        do
         {
-            var rows = await store.Monitor.GetPageAsync(filter, cursor, JobQueueDefaults.BulkStepSize, withOutput: false, CancellationToken.None).ConfigureAwait(true);
-            selected.UnionWith(rows.Where(r => r.Job.State <= JobState.Buried && !r.Job.State.IsLeased()).Select(r => r.Job.Key));
-
-            if (rows.Count < JobQueueDefaults.BulkStepSize || rows[^1].Job.State > JobState.Buried)
-            {
-                return selected;
-            }
-
-            cursor = rows[^1].Cursor;
+            (var jobs, cursor) = await BulkPages.NextAsync(store, filter, cursor, JobState.Dependent, JobState.Buried).ConfigureAwait(true);
+            selected.UnionWith(jobs.Where(j => !j.State.IsLeased()).Select(j => j.Key));
         }
+        while (cursor is not null);
+
+        return selected;
     }
 }
