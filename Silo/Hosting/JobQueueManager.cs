@@ -126,10 +126,16 @@ public static class JobQueueManager
 
                 tls?.Use(silo);
                 silo.AddJobQueue(configuration.Storage, configuration.ConfigureQueue);
-                if (web is not null)
+                if (web is not null && options.Dashboard)
                 {
                     silo.AddDashboard();
                 }
+
+                // Orleans sizes its grain-location cache for a million entries up front (two tables of 9 MB each, even
+                // when idle). Job grains are found through it only across managers, and a miss costs one directory
+                // lookup, so a tenth of that is plenty; GrainDirectory:CacheSize sets it.
+                silo.Services.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
+                silo.Services.Configure<GrainDirectoryOptions>(configuration.Configuration.GetSection("GrainDirectory"));
             });
             if (web is not null)
             {
@@ -147,7 +153,7 @@ public static class JobQueueManager
             }
             configureServices?.Invoke(builder);
 
-            IHost host = web is not null ? ManagerWeb.Build(web) : ((HostApplicationBuilder)builder).Build();
+            IHost host = web is not null ? ManagerWeb.Build(web, options) : ((HostApplicationBuilder)builder).Build();
             tls?.SetLogger(host.Services.GetRequiredService<ILoggerFactory>());
             try
             {
