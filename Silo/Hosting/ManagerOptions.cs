@@ -73,6 +73,12 @@ public sealed class ManagerOptions
     /// <summary>Also log to the console (a foreground manager); the log file $JOBQUEUE_HOME/logs/manager.log is always written. Default: true.</summary>
     public bool LogToConsole { get; set; } = true;
 
+    /// <summary>
+    /// Serve the Orleans Dashboard at /dashboard (with a web port). Default: true. False leaves it out: it holds its web
+    /// assets in memory (about 40 MB of a manager's) and times every grain call for its charts.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>The problem with these options, or null if they are usable.</summary>
     public string? Validate()
     {

@@ -42,9 +42,10 @@ public static class ManagerWeb
     }
 
     /// <summary>Builds the pipeline: the token first, then every endpoint.</summary>
-    public static WebApplication Build(WebApplicationBuilder builder)
+    public static WebApplication Build(WebApplicationBuilder builder, ManagerOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
         var app = builder.Build();
         var gate = app.Services.GetRequiredService<TokenGate>();
         app.Use(gate.InvokeAsync);
@@ -64,7 +65,11 @@ public static class ManagerWeb
         LiveEvents.Map(app);
         app.MapOpenApi("/openapi/v1.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if (options.Dashboard)
+        {
+            app.MapOrleansDashboard(routePrefix: "/dashboard");
+        }
+
         return app;
     }
 

@@ -39,10 +39,11 @@ public sealed class WebSession : IAsyncDisposable
 
     public string Home => _home.Path;
 
-    public static async Task<WebSession> StartAsync()
+    /// <summary>Starts a manager with local runners; <paramref name="settings"/> are more "--Section:Key value" pairs.</summary>
+    public static async Task<WebSession> StartAsync(params string[] settings)
     {
         var home = new TempDirectory("jq-web");
-        var manager = await ManagerProcess.StartAsync(home.Path, "--Manager:Scheduler", "local", "--Manager:RunnerReserveTimeout", "2");
+        var manager = await ManagerProcess.StartAsync(home.Path, ["--Manager:Scheduler", "local", "--Manager:RunnerReserveTimeout", "2", .. settings]);
         var token = (await File.ReadAllTextAsync(Path.Combine(home.Path, "web.token"))).Trim();
         return new WebSession(home, manager, token);
     }
