@@ -1,3 +1,4 @@
 using JobQueue.Silo.Hosting;
 
+ManagerGc.RestartWithBudget();
 return await JobQueueManager.RunAsync(args);

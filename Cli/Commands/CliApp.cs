@@ -27,6 +27,16 @@ public static class CliApp
         return root;
     }
 
+    /// <summary>
+    /// Whether the command line may host a manager in this process (run, bench, manager start --foreground), and so
+    /// should run with a manager's garbage-collector budget (<see cref="Silo.Hosting.ManagerGc"/>).
+    /// </summary>
+    public static bool HostsManager(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.Count > 0 && (args[0] is "run" or "bench" || (args[0] == "manager" && args.Count > 1 && args[1] == "start" && args.Contains("--foreground")));
+    }
+
     /// <summary>Parses and runs a command line; returns the exit code.</summary>
     public static Task<int> RunAsync(string[] args) =>
         Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
