@@ -53,7 +53,28 @@ public static partial class ManagerGc
             .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
             .Concat([$"{Variable}={Gen0Budget}", $"{Marker}=1"])
             .ToList();
+        RemoveDiagnosticsSocket();
         Exec("/proc/self/exe", argv, environment);
+    }
+
+    /// <summary>
+    /// The runtime's diagnostics socket (dotnet-counters, -trace, -dump connect to it) is named by pid and start time,
+    /// which the replaced process keeps; left in place, the new runtime cannot listen there and the tools are refused.
+    /// </summary>
+    private static void RemoveDiagnosticsSocket()
+    {
+        var directory = Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } tmp ? tmp : "/tmp";
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(directory, $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Without it the tools cannot attach; the manager runs as well.
+        }
     }
 
     private static bool UserChose() =>

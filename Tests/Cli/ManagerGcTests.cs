@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using JobQueue.Home;
 using JobQueue.Silo.Hosting;
 using JobQueue.Tests.Infrastructure;
@@ -28,6 +29,12 @@ public sealed class ManagerGcTests : IAsyncDisposable
         var status = await _home.Cli.RunAsync("manager", "status");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains($"pid {info.Pid}", status.Stdout, StringComparison.Ordinal);
+
+        // dotnet-counters, -trace and -dump still attach: the replaced runtime listens on the process's diagnostics socket.
+        var socketPath = Assert.Single(Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{info.Pid}-*-socket"));
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), TestContext.Current.CancellationToken);
+        Assert.True(socket.Connected);
     }
 
     [Fact]
