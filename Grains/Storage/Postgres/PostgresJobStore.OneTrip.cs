@@ -39,9 +39,13 @@ public sealed partial class PostgresJobStore
             batch.BatchCommands.Add(slots);
         }
 
+        foreach (var statement in ChangeStatements(changes))
+        {
+            batch.BatchCommands.Add(statement);
+        }
+
         foreach (var change in changes)
         {
-            batch.BatchCommands.Add(ChangeStatement(change, expectOne: true));
             effects.Changed(change);
         }
 
@@ -56,6 +60,47 @@ public sealed partial class PostgresJobStore
         }
 
         return [.. changes.Select(_ => (WriteOutcome)Committed.Instance)];
+    }
+
+    /// <summary>
+    /// The statements of a batch's changes, each failing unless it changed what it expected. Updates that set the same
+    /// columns go as one statement over arrays (a bulk retry or mod is thousands of updates of one shape, and a statement
+    /// each cost PostgreSQL more than the rows did); that needs every job to appear once in the batch, since one
+    /// statement does not see its own changes. A batch with a job twice keeps a statement per change, in order.
+    /// </summary>
+    private static IEnumerable<NpgsqlBatchCommand> ChangeStatements(IReadOnlyList<JobChange> changes)
+    {
+        if (changes.Count < 2 || changes.DistinctBy(c => c.Before.Key).Count() < changes.Count)
+        {
+            return changes.Select(c => ChangeStatement(c, expectOne: true));
+        }
+
+        var single = changes.Where(c => c.Kind != JobChangeKind.Update).Select(c => ChangeStatement(c, expectOne: true));
+        var updates = changes.Where(c => c.Kind == JobChangeKind.Update)
+            .Select(c => (Change: c, Values: JobRows.ChangedColumns(c)))
+            .GroupBy(u => string.Join(',', u.Values.Select(v => v.Column)), StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? ChangeStatement(g.First().Change, expectOne: true) : UpdatesStatement([.. g]));
+        return single.Concat(updates);
+    }
+
+    /// <summary>One statement for updates that set the same columns: each column's values as an array, fenced like one update.</summary>
+    private static NpgsqlBatchCommand UpdatesStatement(IReadOnlyList<(JobChange Change, List<(string Column, object? Value)> Values)> updates)
+    {
+        var columns = updates[0].Values.Select(v => v.Column).ToArray();
+        var parameters = new List<object?>();
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var values = updates.Select(u => u.Values[i].Value).ToList();
+            parameters.Add(TextColumns.Contains(columns[i]) ? values.Cast<string?>().ToArray()
+                : ByteaColumns.Contains(columns[i]) ? values.Cast<byte[]?>().ToArray()
+                : values.Cast<long?>().ToArray());
+        }
+
+        parameters.Add(updates.Select(u => u.Change.Before.Key).ToArray());
+        parameters.Add(updates.Select(u => u.Change.Before.Version).ToArray());
+        parameters.Add(updates.Select(u => u.Change.Before.Seq).ToArray());
+        parameters.Add((long)updates.Count);
+        return Statement(UpdatesSqlFor(columns), [.. parameters]);
     }
 
     /// <summary>The statement of one change; with <paramref name="expectOne"/>, one that fails unless it changed exactly one row.</summary>

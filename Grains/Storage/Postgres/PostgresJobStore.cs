@@ -191,6 +191,22 @@ public sealed partial class PostgresJobStore : SqlJobStore
             return key.ExpectOne ? ExpectOne(sql) : sql;
         });
 
+    /// <summary>
+    /// The update of many rows setting <paramref name="columns"/>, from arrays of the new values and of each row's key,
+    /// expected version and incarnation; it fails unless it changed as many rows as it was given.
+    /// </summary>
+    private static string UpdatesSqlFor(IReadOnlyList<string> columns) =>
+        UpdateSqls.GetOrAdd(("[]" + string.Join(',', columns), true), _ =>
+        {
+            var n = columns.Count;
+            var arrays = string.Join(", ", columns.Select((c, i) => $"${i + 1}::{ArrayType(c)}"));
+            var set = string.Join(", ", columns.Select(c => $"{c} = v.{c}"));
+            return $"WITH changed AS (UPDATE jq_jobs AS j SET {set} " +
+                $"FROM unnest({arrays}, ${n + 1}::text[], ${n + 2}::bigint[], ${n + 3}::bigint[]) AS v({string.Join(", ", columns)}, was_key, was_version, was_seq) " +
+                $"WHERE j.key = v.was_key AND j.version = v.was_version AND j.seq = v.was_seq RETURNING 1) " +
+                $"SELECT jq_expect_one(CASE WHEN count(*) = ${n + 4} THEN 1 ELSE 0 END) FROM changed";
+        });
+
     /// <summary>The archive: the row leaves jq_jobs and its run enters the history; with <paramref name="expectOne"/>, failing unless exactly one row moved.</summary>
     private static string BuildArchiveSql(bool expectOne)
     {
