@@ -88,25 +88,35 @@ public sealed class JobQueries(IJobMonitor monitor, EnvironmentCache environment
     /// <summary>As <see cref="IJobQueryGrain"/>.</summary>
     public async Task<IReadOnlyList<RepGroupCounts>> GetRepGroupCounts(string? repGroup)
     {
+        // One pass over the counter rows (a row per rep group, state, exit code and fail reason): at 10,000 rep groups
+        // grouping and summing each state with LINQ took half of the web overview's time.
         var counts = await Monitor.GetCountsAsync(repGroup, CancellationToken.None).ConfigureAwait(true);
-        return [.. counts
-            .GroupBy(c => c.Key.RepGroup, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
+        var byGroup = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var row in counts)
+        {
+            if (!byGroup.TryGetValue(row.Key.RepGroup, out var states))
             {
-                long Sum(JobState state) => g.Where(c => c.Key.State == state).Sum(c => c.Count);
-                return new RepGroupCounts
-                {
-                    RepGroup = g.Key,
-                    Dependent = Sum(JobState.Dependent),
-                    Delayed = Sum(JobState.Delayed),
-                    Ready = Sum(JobState.Ready),
-                    Reserved = Sum(JobState.Reserved),
-                    Running = Sum(JobState.Running),
-                    Buried = Sum(JobState.Buried),
-                    Complete = Sum(JobState.Complete),
-                };
-            })];
+                byGroup[row.Key.RepGroup] = states = new long[(int)JobState.Complete + 2];
+            }
+
+            if (row.Key.State is >= JobState.Dependent and <= JobState.Complete)
+            {
+                states[(int)row.Key.State + 1] += row.Count;
+            }
+        }
+
+        long Of(long[] states, JobState state) => states[(int)state + 1];
+        return [.. byGroup.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RepGroupCounts
+        {
+            RepGroup = g.Key,
+            Dependent = Of(g.Value, JobState.Dependent),
+            Delayed = Of(g.Value, JobState.Delayed),
+            Ready = Of(g.Value, JobState.Ready),
+            Reserved = Of(g.Value, JobState.Reserved),
+            Running = Of(g.Value, JobState.Running),
+            Buried = Of(g.Value, JobState.Buried),
+            Complete = Of(g.Value, JobState.Complete),
+        })];
     }
 
     /// <summary>As <see cref="IJobQueryGrain"/>.</summary>
