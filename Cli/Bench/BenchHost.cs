@@ -12,6 +12,7 @@ internal sealed class BenchHost : IAsyncDisposable
     private readonly string? _connection;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private RunningManager? _manager;
+    private bool _connected;
 
     private BenchHost(string home, string store, string? connection, IReadOnlyDictionary<string, string?> settings)
     {
@@ -65,7 +66,30 @@ internal sealed class BenchHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the manager in this process and starts one in a process of its own on the same store and settings, to
+    /// measure a manager's memory without the client's; the bench's own client is then gone.
+    /// </summary>
+    public async Task<ManagerChild> MoveManagerToProcessAsync(CancellationToken cancellationToken)
+    {
+        await StopManagerAsync().ConfigureAwait(false);
+        return await ManagerChild.StartAsync(_home, Overrides(Deployments.Production), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task StartManagerAsync(string deployment, CancellationToken cancellationToken)
+    {
+        _manager = await JobQueueManager.StartAsync(ManagerConfiguration.Load([], Overrides(deployment)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info, _manager.Home), cancellationToken).ConfigureAwait(false);
+        _connected = true;
+        if (_manager.Info.WebUrl is { } url)
+        {
+            Web?.Dispose();
+            Web = new HttpClient { BaseAddress = new Uri(url) };
+            Web.DefaultRequestHeaders.Authorization = new("Bearer", Silo.Web.WebToken.Read(_home));
+        }
+    }
+
+    private Dictionary<string, string?> Overrides(string deployment)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -84,21 +108,15 @@ internal sealed class BenchHost : IAsyncDisposable
             overrides[key] = value;
         }
 
-        _manager = await JobQueueManager.StartAsync(ManagerConfiguration.Load([], overrides), cancellationToken: cancellationToken).ConfigureAwait(false);
-        Client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(_manager.Info, _manager.Home), cancellationToken).ConfigureAwait(false);
-        if (_manager.Info.WebUrl is { } url)
-        {
-            Web?.Dispose();
-            Web = new HttpClient { BaseAddress = new Uri(url) };
-            Web.DefaultRequestHeaders.Authorization = new("Bearer", Silo.Web.WebToken.Read(_home));
-        }
+        return overrides;
     }
 
     private async Task StopManagerAsync()
     {
-        if (Client is not null)
+        if (_connected)
         {
             await Client.DisposeAsync().ConfigureAwait(false);
+            _connected = false;
         }
 
         if (_manager is not null)

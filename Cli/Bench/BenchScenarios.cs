@@ -138,6 +138,13 @@ internal static class BenchScenarios
         await host.Client.AddAsync(Enumerable.Range(0, Groups).Select(i => Specs($"bench-group-{i}", 100, i, 1).Single()).ToList(), cancellationToken).ConfigureAwait(false);
         Print("rest_repgroups_latency_10000_groups", await RepGroupsTimeAsync(host, cancellationToken).ConfigureAwait(false), "ms", 50, emptyRepGroups, "rest_repgroups_latency_at_2000_jobs");
 
+        // The manager alone, in a process of its own over the same store: as it answers, then after 1,000 reservations.
+        await using var child = await host.MoveManagerToProcessAsync(cancellationToken).ConfigureAwait(false);
+        var answering = child.PssMb();
+        await ReserveLatenciesAsync(child.Client, group, 1000, cancellationToken).ConfigureAwait(false);
+        await StatusTimeAsync(child.Client, cancellationToken).ConfigureAwait(false);
+        Print("manager_process_memory", child.PssMb(), "MB", 256, answering, "manager_process_memory_as_it_answers");
+
         void Print(string name, double value, string unit, double? target, double? baseline, string? baselineName) =>
             new Figure(name, Math.Round(value, 3), unit, jobs) { Store = store, Target = target, Baseline = baseline is null ? null : Math.Round(baseline.Value, 3), BaselineName = baselineName }.Print();
     }
