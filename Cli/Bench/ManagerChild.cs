@@ -63,12 +63,12 @@ internal sealed class ManagerChild : IAsyncDisposable
             await Client.DisposeAsync().ConfigureAwait(false);
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException or JobQueueException)
+        catch (Exception ex) when (ex is TimeoutException or JobQueueException or Orleans.Runtime.OrleansException or OperationCanceledException)
         {
+            // It did not go in time, or the call broke as it went: make sure it is gone.
             _process.Kill();
         }
 
         _process.Dispose();
     }
-
 }
