@@ -22,6 +22,18 @@ internal sealed class ManagerChild : IAsyncDisposable
     /// <summary>Starts it with <paramref name="settings"/> ("Section:Key" to value) and connects once it answers.</summary>
     public static async Task<ManagerChild> StartAsync(string home, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
+        var (process, info) = await LaunchAsync(home, settings, cancellationToken).ConfigureAwait(false);
+        var client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(info, home), cancellationToken).ConfigureAwait(false);
+        return new ManagerChild(process, client);
+    }
+
+    /// <summary>
+    /// Starts jobqueue-manager with home <paramref name="home"/> and <paramref name="settings"/> (as JOBQUEUE__ variables)
+    /// and returns once it has written its manager file.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It exited, or had not started within five minutes.</exception>
+    public static async Task<(Process Process, ManagerInfo Info)> LaunchAsync(string home, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "jobqueue-manager.dll"));
         start.Environment["JOBQUEUE_HOME"] = home;
@@ -41,14 +53,13 @@ internal sealed class ManagerChild : IAsyncDisposable
             {
                 process.Kill();
                 process.Dispose();
-                throw new InvalidOperationException("the manager process did not start");
+                throw new InvalidOperationException($"the manager with home {home} did not start");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
         }
 
-        var client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(info, home), cancellationToken).ConfigureAwait(false);
-        return new ManagerChild(process, client);
+        return (process, info);
     }
 
     /// <summary>Its proportional memory, in MB.</summary>

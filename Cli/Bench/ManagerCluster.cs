@@ -27,29 +27,25 @@ internal sealed class ManagerCluster : IAsyncDisposable
                 ClusterCredentials.ShareAuthority(cluster._managers[0].Home, home);
             }
 
-            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "jobqueue-manager.dll"));
-            start.Environment["JOBQUEUE_HOME"] = home;
-            start.Environment["JOBQUEUE__Manager__Scheduler"] = "none";
-            start.Environment["JOBQUEUE__Manager__ClusterId"] = clusterId;
-            start.Environment["JOBQUEUE__Manager__LogToConsole"] = "false";
-            start.Environment["JOBQUEUE__Manager__Deployment"] = i == 0 ? Deployments.Development : Deployments.Production;
-            start.Environment["JOBQUEUE__Storage__Provider"] = "postgres";
-            start.Environment["JOBQUEUE__Storage__ConnectionString"] = connection;
-            var process = Process.Start(start)!;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var deadline = Stopwatch.StartNew();
-            ManagerInfo? info;
-            while ((info = ManagerInfo.Read(home)) is null || info.Pid != process.Id)
+            var settings = new Dictionary<string, string?>
             {
-                if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
-                {
-                    await cluster.DisposeAsync().ConfigureAwait(false);
-                    throw new InvalidOperationException($"manager {i} did not start");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+                ["Manager:Scheduler"] = "none",
+                ["Manager:ClusterId"] = clusterId,
+                ["Manager:LogToConsole"] = "false",
+                ["Manager:Deployment"] = i == 0 ? Deployments.Development : Deployments.Production,
+                ["Storage:Provider"] = "postgres",
+                ["Storage:ConnectionString"] = connection,
+            };
+            Process process;
+            ManagerInfo info;
+            try
+            {
+                (process, info) = await ManagerChild.LaunchAsync(home, settings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
 
             cluster._managers.Add((process, home, info));
