@@ -75,7 +75,7 @@ public sealed class ManagerOptions
 
     /// <summary>
     /// Serve the Orleans Dashboard at /dashboard (with a web port). Default: true. False leaves it out: it holds its web
-    /// assets in memory (about 40 MB of a manager's) and times every grain call for its charts.
+    /// assets in memory (an idle manager took 199 MB with it, 133 without) and times every grain call for its charts.
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
