@@ -87,15 +87,7 @@ public sealed partial class PostgresJobStore
     private static NpgsqlBatchCommand UpdatesStatement(IReadOnlyList<(JobChange Change, List<(string Column, object? Value)> Values)> updates)
     {
         var columns = updates[0].Values.Select(v => v.Column).ToArray();
-        var parameters = new List<object?>();
-        for (var i = 0; i < columns.Length; i++)
-        {
-            var values = updates.Select(u => u.Values[i].Value).ToList();
-            parameters.Add(TextColumns.Contains(columns[i]) ? values.Cast<string?>().ToArray()
-                : ByteaColumns.Contains(columns[i]) ? values.Cast<byte[]?>().ToArray()
-                : values.Cast<long?>().ToArray());
-        }
-
+        var parameters = columns.Select((column, i) => ColumnArray(column, updates.Select(u => u.Values[i].Value))).ToList<object?>();
         parameters.Add(updates.Select(u => u.Change.Before.Key).ToArray());
         parameters.Add(updates.Select(u => u.Change.Before.Version).ToArray());
         parameters.Add(updates.Select(u => u.Change.Before.Seq).ToArray());

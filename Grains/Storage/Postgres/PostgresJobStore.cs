@@ -20,6 +20,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
 
     private static readonly string InsertSql = BuildInsertSql();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Columns, bool ExpectOne), string> UpdateSqls = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ManyUpdateSqls = new(StringComparer.Ordinal);
     private static readonly string ArchiveSql = BuildArchiveSql(expectOne: false);
 
     private readonly NpgsqlDataSource _dataSource;
@@ -196,7 +197,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
     /// expected version and incarnation; it fails unless it changed as many rows as it was given.
     /// </summary>
     private static string UpdatesSqlFor(IReadOnlyList<string> columns) =>
-        UpdateSqls.GetOrAdd(("[]" + string.Join(',', columns), true), _ =>
+        ManyUpdateSqls.GetOrAdd(string.Join(',', columns), _ =>
         {
             var n = columns.Count;
             var arrays = string.Join(", ", columns.Select((c, i) => $"${i + 1}::{ArrayType(c)}"));
@@ -225,19 +226,20 @@ public sealed partial class PostgresJobStore : SqlJobStore
 
     private static object Parameter(object? value) => value ?? DBNull.Value;
 
-    private static object ColumnArray(string column, IReadOnlyList<JobRecord> jobs)
+    /// <summary><paramref name="values"/> of <paramref name="column"/> (as <see cref="JobRows.Value"/> gives them) as the typed array its unnest parameter takes.</summary>
+    private static object ColumnArray(string column, IEnumerable<object?> values)
     {
         if (TextColumns.Contains(column))
         {
-            return jobs.Select(j => (string?)JobRows.Value(j, column)).ToArray();
+            return values.Cast<string?>().ToArray();
         }
 
         if (ByteaColumns.Contains(column))
         {
-            return jobs.Select(j => (byte[]?)JobRows.Value(j, column)).ToArray();
+            return values.Cast<byte[]?>().ToArray();
         }
 
-        return jobs.Select(j => (long?)JobRows.Value(j, column)).ToArray();
+        return values.Cast<long?>().ToArray();
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
@@ -275,7 +277,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
             await using var cmd = new NpgsqlCommand(InsertSql, connection);
             foreach (var column in JobRows.InsertColumns)
             {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = ColumnArray(column, insert.Jobs) });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = ColumnArray(column, insert.Jobs.Select(j => JobRows.Value(j, column))) });
             }
 
             var byKey = insert.Jobs.ToDictionary(j => j.Key, StringComparer.Ordinal);
