@@ -82,34 +82,13 @@ public static partial class ManagerGc
 
     private static void Exec(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment)
     {
-        var argv = Strings(arguments);
-        var envp = Strings(environment);
-        try
-        {
-            Console.Out.Flush();
-            Console.Error.Flush();
-            _ = Execve(path, argv, envp); // returns only on failure: go on with the runtime's budget
-        }
-        finally
-        {
-            foreach (var pointer in argv.Concat(envp))
-            {
-                Marshal.FreeCoTaskMem(pointer);
-            }
-        }
-    }
+        Console.Out.Flush();
+        Console.Error.Flush();
 
-    private static nint[] Strings(IReadOnlyList<string> values)
-    {
-        var pointers = new nint[values.Count + 1];
-        for (var i = 0; i < values.Count; i++)
-        {
-            pointers[i] = Marshal.StringToCoTaskMemUTF8(values[i]);
-        }
-
-        return pointers;
+        // Both lists end with a null pointer, as execve wants them.
+        _ = Execve(path, [.. arguments, null], [.. environment, null]); // returns only on failure: go on with the runtime's budget
     }
 
     [LibraryImport("libc", EntryPoint = "execve", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Execve(string path, nint[] argv, nint[] envp);
+    private static partial int Execve(string path, string?[] argv, string?[] envp);
 }
