@@ -69,7 +69,7 @@ public sealed partial class JobQueueClient
         var count = 0;
         foreach (var chunk in jobs.Select(j => j.Key).Distinct(StringComparer.Ordinal).Chunk(256))
         {
-            var results = await Call(operation, Task.WhenAll(chunk.Select(k => action(_cluster.GetGrain<IJobGrain>(k)))), cancellationToken).ConfigureAwait(false);
+            var results = await Call(operation, Task.WhenAll(chunk.Select(k => action(_cluster.GetJobGrain(k)))), cancellationToken).ConfigureAwait(false);
             count += results.Count(r => r);
         }
 

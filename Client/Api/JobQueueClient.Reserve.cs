@@ -23,7 +23,7 @@ public sealed partial class JobQueueClient
     public Task<Job?> ReserveScheduledAsync(TimeSpan timeout, string schedulerGroup, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(schedulerGroup);
-        return ReserveLoopAsync((lease, wait) => _cluster.GetGrain<IQueueGrain>(schedulerGroup).Reserve(lease, wait, cancellationToken), timeout, cancellationToken);
+        return ReserveLoopAsync((lease, wait) => _cluster.GetQueueGrain(schedulerGroup).Reserve(lease, wait, cancellationToken), timeout, cancellationToken);
     }
 
     private async Task<Job?> ReserveLoopAsync(Func<string, TimeSpan, Task<Job?>> reserve, TimeSpan timeout, CancellationToken cancellationToken)

@@ -346,5 +346,5 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         _ => null,
     };
 
-    private IJobGrain JobGrain(Job job) => _cluster.GetGrain<IJobGrain>((job ?? throw new ArgumentNullException(nameof(job))).Key);
+    private IJobGrain JobGrain(Job job) => _cluster.GetJobGrain((job ?? throw new ArgumentNullException(nameof(job))).Key);
 }

@@ -97,7 +97,7 @@ public sealed partial class DueJobsGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<IJobGrain>(key).WakeIfDue().ConfigureAwait(true);
+            await GrainFactory.GetJobGrain(key).WakeIfDue().ConfigureAwait(true);
         }
         catch (Exception ex)
         {

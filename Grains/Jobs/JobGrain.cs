@@ -10,6 +10,7 @@ namespace JobQueue.Grains.Jobs;
 /// (fenced by the row version) before the call returns, and a ready job is announced to its queue afterwards.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
+[GrainType(GrainReferences.JobType)]
 public sealed partial class JobGrain(
     IJobStore store,
     StoreWriter writer,

@@ -81,7 +81,7 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
             await window.WaitAsync().ConfigureAwait(true);
             try
             {
-                var outcome = await act(GrainFactory.GetGrain<IJobGrain>(j.Key)).ConfigureAwait(true);
+                var outcome = await act(GrainFactory.GetJobGrain(j.Key)).ConfigureAwait(true);
                 affected += outcome.Done ? 1 : 0;
                 if (outcome is { Queue: { } queue, Ready: { } entry })
                 {
@@ -115,7 +115,7 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
             // A release before the command started costs the job no attempt.
             try
             {
-                given |= await GrainFactory.GetGrain<IJobGrain>(key).Release(lease, "", TimeSpan.Zero).ConfigureAwait(true) == JobState.Ready;
+                given |= await GrainFactory.GetJobGrain(key).Release(lease, "", TimeSpan.Zero).ConfigureAwait(true) == JobState.Ready;
             }
             catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.MustReserve or JobQueueErrorKind.MissingJob)
             {
@@ -147,6 +147,6 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
             }
         }
 
-        return await GrainFactory.GetGrain<IJobGrain>(key).Delete().ConfigureAwait(true);
+        return await GrainFactory.GetJobGrain(key).Delete().ConfigureAwait(true);
     }
 }

@@ -27,7 +27,7 @@ internal static class Announcements
         {
             try
             {
-                var grain = grains.GetGrain<IQueueGrain>(queue.Key);
+                var grain = grains.GetQueueGrain(queue.Key);
                 ReadyEntry[] entries = [.. queue.Select(j => j.Entry)];
                 await SendAsync(() => grain.JobsReady(entries)).ConfigureAwait(true);
             }

@@ -78,7 +78,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
             if (slots > 0)
             {
                 _heldBack.Remove(queue);
-                var held = GrainFactory.GetGrain<IQueueGrain>(queue);
+                var held = GrainFactory.GetQueueGrain(queue);
                 await Announcements.SendAsync(() => held.LimitSlotsFreed(slots)).ConfigureAwait(true);
             }
         }
@@ -92,7 +92,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
         while (true)
         {
             var queues = await QueuesAsync().ConfigureAwait(true);
-            var heads = await Task.WhenAll(queues.Select(async q => (Queue: q, Head: await GrainFactory.GetGrain<IQueueGrain>(q).Peek(cancellationToken).ConfigureAwait(true)))).ConfigureAwait(true);
+            var heads = await Task.WhenAll(queues.Select(async q => (Queue: q, Head: await GrainFactory.GetQueueGrain(q).Peek(cancellationToken).ConfigureAwait(true)))).ConfigureAwait(true);
             var best = heads.Where(h => h.Head is not null).OrderBy(h => h.Head).FirstOrDefault();
             if (best.Head is null)
             {
@@ -100,7 +100,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
             }
 
             // Taking from the best queue pops its head, so a stale head cannot be chosen twice.
-            if (await GrainFactory.GetGrain<IQueueGrain>(best.Queue).Reserve(reservedBy, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
+            if (await GrainFactory.GetQueueGrain(best.Queue).Reserve(reservedBy, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
             {
                 return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);
             }

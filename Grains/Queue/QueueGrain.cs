@@ -11,6 +11,7 @@ namespace JobQueue.Grains.Queue;
 /// reserve must not block the announcements that wake it; state changes happen between awaits only.
 /// </summary>
 [Reentrant]
+[GrainType(GrainReferences.QueueType)]
 public sealed partial class QueueGrain : Grain, IQueueGrain
 {
     private readonly IJobStore _store;
@@ -147,7 +148,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
 
             try
             {
-                var attempt = await GrainFactory.GetGrain<IJobGrain>(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
+                var attempt = await GrainFactory.GetJobGrain(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
                 if (attempt.Job is { } job)
                 {
                     return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);

@@ -74,7 +74,7 @@ internal sealed class Waiters : IDisposable
         ArgumentNullException.ThrowIfNull(grains);
         if (job is not null && cancellationToken.IsCancellationRequested)
         {
-            await grains.GetGrain<IJobGrain>(job.Key).Release(Leases.Of(job)!, "", TimeSpan.Zero).ConfigureAwait(true);
+            await grains.GetJobGrain(job.Key).Release(Leases.Of(job)!, "", TimeSpan.Zero).ConfigureAwait(true);
             cancellationToken.ThrowIfCancellationRequested();
         }
 

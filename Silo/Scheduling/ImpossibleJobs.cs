@@ -13,13 +13,13 @@ public static class ImpossibleJobs
         var buried = new List<string>();
         for (var i = 0; i < 100; i++)
         {
-            var job = await grains.GetGrain<IQueueGrain>(queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            var job = await grains.GetQueueGrain(queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             if (job is null)
             {
                 break;
             }
 
-            await grains.GetGrain<IJobGrain>(job.Key).Bury(Leases.Of(job)!, FailReasons.Resource).ConfigureAwait(false);
+            await grains.GetJobGrain(job.Key).Bury(Leases.Of(job)!, FailReasons.Resource).ConfigureAwait(false);
             buried.Add(job.Key);
         }
 
