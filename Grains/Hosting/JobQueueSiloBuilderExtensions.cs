@@ -52,6 +52,7 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<ResourceAdvisor>();
         services.AddSingleton<EnvironmentCache>();
+        services.AddSingleton<OfferedRows>();
         services.AddSingleton<ModeView>();
         services.AddSingleton<ClusterMode>();
         services.TryAddSingleton<RunnerTracker>();

@@ -9,10 +9,14 @@ public sealed partial class JobGrain
     public async Task<bool> Modify(JobModification changes) => await AnnouncedAsync(await ModifyInBulk(changes).ConfigureAwait(true)).ConfigureAwait(true);
 
     /// <inheritdoc />
-    public async Task<BulkOutcome> ModifyInBulk(JobModification changes)
+    public Task<BulkOutcome> ModifyInBulk(JobModification changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var row = await LoadAsync().ConfigureAwait(true);
+        return InBulkAsync(row => ModifyAsync(row, changes));
+    }
+
+    private async Task<BulkOutcome> ModifyAsync(Storage.JobRecord? row, JobModification changes)
+    {
         if (row is null || row.State.IsLeased() || row.State == JobState.Complete || changes.IsEmpty)
         {
             return BulkOutcome.NotApplied;

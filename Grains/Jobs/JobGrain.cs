@@ -16,6 +16,7 @@ public sealed partial class JobGrain(
     StoreWriter writer,
     ResourceAdvisor advisor,
     EnvironmentCache environments,
+    OfferedRows offered,
     IOptions<JobQueueOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain

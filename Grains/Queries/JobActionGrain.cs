@@ -5,7 +5,7 @@ namespace JobQueue.Grains.Queries;
 
 /// <summary>Selects jobs on the server and acts on each through its grain, a bounded number at a time.</summary>
 [StatelessWorker]
-public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGrain> logger) : Grain, IJobActionGrain
+public sealed partial class JobActionGrain(IJobStore store, Jobs.OfferedRows offered, ILogger<JobActionGrain> logger) : Grain, IJobActionGrain
 {
     private const int Parallel = 256;
 
@@ -76,6 +76,9 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
         var affected = 0;
         var ready = new List<(string Queue, ReadyEntry Entry)>();
         using var window = new SemaphoreSlim(Parallel);
+
+        // Grains not in memory take their rows from this step's read rather than each reading its own.
+        offered.Offer(chosen);
         var calls = chosen.Where(j => applies(j.State)).Select(async j =>
         {
             await window.WaitAsync().ConfigureAwait(true);
@@ -93,7 +96,14 @@ public sealed partial class JobActionGrain(IJobStore store, ILogger<JobActionGra
                 window.Release();
             }
         });
-        await Task.WhenAll(calls).ConfigureAwait(true);
+        try
+        {
+            await Task.WhenAll(calls).ConfigureAwait(true);
+        }
+        finally
+        {
+            offered.Withdraw(chosen);
+        }
 
         // Each queue learns of its jobs made ready once, not once per job.
         await Queue.Announcements.JobsReadyAsync(GrainFactory, ready, (ex, queue, key) => LogQueueNotifyFailed(logger, ex, key, queue)).ConfigureAwait(true);
