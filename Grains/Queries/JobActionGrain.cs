@@ -22,7 +22,7 @@ public sealed partial class JobActionGrain(IJobStore store, Jobs.OfferedRows off
             BulkAction.Kill => (s => s.IsLeased(), JobState.Reserved, JobState.Running),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "not a bulk action"),
         };
-        return StepAsync(filter, after, applies, first, last, job => Act(job, action));
+        return StepAsync(filter, after, applies, first, last, job => Act(job, action), offer: action == BulkAction.Kick);
     }
 
     /// <inheritdoc />
@@ -46,7 +46,7 @@ public sealed partial class JobActionGrain(IJobStore store, Jobs.OfferedRows off
             await Limits.LimitSetter.SetGivenAsync(store, GrainFactory, changes.LimitGroups ?? []).ConfigureAwait(true);
         }
 
-        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.ModifyInBulk(changes)).ConfigureAwait(true);
+        return await StepAsync(filter, after, NotLeasedOrComplete, JobState.Dependent, JobState.Buried, job => job.ModifyInBulk(changes), offer: true).ConfigureAwait(true);
     }
 
     /// <summary>New dependencies must name groups that have members and jobs that exist, as an add's must.</summary>
@@ -64,7 +64,7 @@ public sealed partial class JobActionGrain(IJobStore store, Jobs.OfferedRows off
 
     private static bool NotLeasedOrComplete(JobState state) => !state.IsLeased() && state != JobState.Complete;
 
-    private async Task<BulkResult> StepAsync(JobFilter filter, string? after, Func<JobState, bool> applies, JobState first, JobState last, Func<IJobGrain, Task<BulkOutcome>> act)
+    private async Task<BulkResult> StepAsync(JobFilter filter, string? after, Func<JobState, bool> applies, JobState first, JobState last, Func<IJobGrain, Task<BulkOutcome>> act, bool offer)
     {
         if (filter.State is { } only && !applies(only))
         {
@@ -79,8 +79,10 @@ public sealed partial class JobActionGrain(IJobStore store, Jobs.OfferedRows off
         var ready = new List<(string Queue, ReadyEntry Entry)>();
         using var window = new SemaphoreSlim(Parallel);
 
-        // Grains not in memory take their rows from this step's read rather than each reading its own.
-        offered.Offer(chosen);
+        // Grains not in memory take their rows from this step's read rather than each reading its own (retry and mod
+        // take them; remove and kill read their own).
+        var offers = offer ? chosen : [];
+        offered.Offer(offers);
         var calls = chosen.Where(j => applies(j.State)).Select(async j =>
         {
             await window.WaitAsync().ConfigureAwait(true);
@@ -104,7 +106,7 @@ public sealed partial class JobActionGrain(IJobStore store, Jobs.OfferedRows off
         }
         finally
         {
-            offered.Withdraw(chosen);
+            offered.Withdraw(offers);
         }
 
         // Each queue learns of its jobs made ready once, not once per job.
