@@ -72,7 +72,10 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     {
         ArgumentNullException.ThrowIfNull(groups);
         var freed = groups.CountBy(g => g, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
-        foreach (var queue in _heldBack.ToList())
+
+        // Every queue of these groups hears of it, not only those known to be held back: the news that a queue was
+        // held back travels on its own and may arrive after this.
+        foreach (var queue in _heldBack.Union(_queues, StringComparer.Ordinal).ToList())
         {
             var slots = SchedulerGroup.LimitGroupsOf(queue).Sum(g => freed.GetValueOrDefault(g));
             if (slots > 0)

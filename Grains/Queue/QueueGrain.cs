@@ -25,6 +25,8 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private bool _announcedDuringRefill;
     private DateTimeOffset _lastStoreCheck = DateTimeOffset.MinValue;
     private DateTimeOffset _heldBackUntil = DateTimeOffset.MinValue;
+    private Task? _limitedAttempt;
+    private long _slotsFreed;
 
     /// <summary>Creates the grain.</summary>
     public QueueGrain(IJobStore store, ModeView mode, Metrics.JobQueueMetrics metrics, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
@@ -83,6 +85,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     /// <inheritdoc />
     public Task LimitSlotsFreed(int count)
     {
+        _slotsFreed++;
         _heldBackUntil = DateTimeOffset.MinValue;
         _waiters.Wake(count);
         return Task.CompletedTask;
@@ -118,6 +121,33 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
 
     private async Task<Job?> TryReserveAsync(string reservedBy, CancellationToken cancellationToken)
     {
+        if (SchedulerGroup.LimitGroupsOf(Queue).Count == 0)
+        {
+            return await TryReserveCoreAsync(reservedBy, cancellationToken).ConfigureAwait(true);
+        }
+
+        // The jobs of a limited queue compete for the same slots: one attempt at a time, or a later job could take a
+        // slot freed while the head's attempt was being refused, and jump ahead of it.
+        while (_limitedAttempt is { } busy)
+        {
+            await busy.ConfigureAwait(true);
+        }
+
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _limitedAttempt = turn.Task;
+        try
+        {
+            return await TryReserveCoreAsync(reservedBy, cancellationToken).ConfigureAwait(true);
+        }
+        finally
+        {
+            _limitedAttempt = null;
+            turn.SetResult();
+        }
+    }
+
+    private async Task<Job?> TryReserveCoreAsync(string reservedBy, CancellationToken cancellationToken)
+    {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -146,6 +176,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
                 continue;
             }
 
+            var slotsFreed = _slotsFreed;
             try
             {
                 var attempt = await GrainFactory.GetJobGrain(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
@@ -156,8 +187,14 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
 
                 if (attempt.FullLimitGroup is not null)
                 {
-                    // Still ready: it goes back in its place, and the queue waits for a slot.
+                    // Still ready: it goes back in its place, and the queue waits for a slot, unless one was given
+                    // back while it was being refused: then it is tried again at once.
                     _buffer.Add([entry]);
+                    if (_slotsFreed != slotsFreed)
+                    {
+                        continue;
+                    }
+
                     _heldBackUntil = _time.GetUtcNow() + _options.StoreRecheckInterval;
                     var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);
                     var queue = Queue;

@@ -45,4 +45,48 @@ public sealed class LimitGroupQueueTests(QueueClusterFixture fixture) : IClassFi
         Assert.Equal($"echo third {group}", third!.Cmd);
         Assert.Equal([group], third.LimitGroups);
     }
+
+    [Fact]
+    public async Task Jobs_held_back_by_a_limit_of_one_are_handed_out_in_order_to_reserves_of_their_queue_and_of_any_queue_alike()
+    {
+        var group = Jobs.Unique("order");
+        var ram = Jobs.UniqueRam();
+        const int count = 24;
+        await fixture.Client.AddAsync(
+            [.. Enumerable.Range(0, count).Select(i => Jobs.Spec($"echo {i:D2} {group}", group, ramMb: ram) with { LimitGroups = [$"{group}:1"] })],
+            Ct);
+        var queue = SchedulerGroup.For(ram, JobQueueDefaults.Time, JobQueueDefaults.Cores, [group]);
+        var order = new List<string>();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        // Two runners of the queue and two taking from any queue: each buries what it got, which frees the slot while
+        // the others are trying for it.
+        async Task RunAsync(bool anyQueue)
+        {
+            var client = fixture.NewClient();
+            while (true)
+            {
+                var job = anyQueue
+                    ? await client.ReserveAsync(TimeSpan.FromSeconds(5), done.Token)
+                    : await client.ReserveScheduledAsync(TimeSpan.FromSeconds(5), queue, done.Token);
+                lock (order)
+                {
+                    order.Add(job!.Cmd);
+                }
+
+                await client.BuryAsync(job, "next", Ct);
+            }
+        }
+
+        var runners = Task.WhenAll(RunAsync(false), RunAsync(false), RunAsync(true), RunAsync(true));
+        await Eventually.True(
+            () => { lock (order) { return order.Count == count; } },
+            TimeSpan.FromSeconds(30),
+            "every job to be handed out");
+
+        // The clock stands still, so the runners' last reserves wait until they are cancelled.
+        await done.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runners);
+        Assert.Equal([.. Enumerable.Range(0, count).Select(i => $"echo {i:D2} {group}")], order);
+    }
 }
