@@ -88,7 +88,11 @@ public sealed partial class SlurmSchedulerTests : IAsyncLifetime
     {
         await using var client = await StartAsync(maxRunners: 1);
         var lockFile = Path.Combine(_home.Path, "job.lock");
-        var cmd = $"exec 9>>{lockFile}; if flock -n 9; then echo \"start $$\" >> {Log}; sleep 15; echo \"end $$\" >> {Log}; else echo \"overlap $$\" >> {Log}; exit 1; fi";
+        var ranBefore = Path.Combine(_home.Path, "ran-before");
+
+        // The first run never ends on its own (a cancel reaching it late on a loaded machine must not let it complete);
+        // the next one ends at once.
+        var cmd = $"exec 9>>{lockFile}; if flock -n 9; then echo \"start $$\" >> {Log}; if [ -e {ranBefore} ]; then sleep 1; else touch {ranBefore}; sleep 600; fi; echo \"end $$\" >> {Log}; else echo \"overlap $$\" >> {Log}; exit 1; fi";
         await client.AddAsync([Spec(cmd, 100, 2, 1)], Ct);
         await Eventually.True(() => Lines("start").Count == 1, TimeSpan.FromSeconds(90), "the command to start");
         var running = Assert.Single(await SlurmCluster.JobsAsync(Prefix), j => j.State == "RUNNING");
