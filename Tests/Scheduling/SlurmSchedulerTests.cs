@@ -90,9 +90,9 @@ public sealed partial class SlurmSchedulerTests : IAsyncLifetime
         var lockFile = Path.Combine(_home.Path, "job.lock");
         var ranBefore = Path.Combine(_home.Path, "ran-before");
 
-        // The first run never ends on its own (a cancel reaching it late on a loaded machine must not let it complete);
-        // the next one ends at once.
-        var cmd = $"exec 9>>{lockFile}; if flock -n 9; then echo \"start $$\" >> {Log}; if [ -e {ranBefore} ]; then sleep 1; else touch {ranBefore}; sleep 600; fi; echo \"end $$\" >> {Log}; else echo \"overlap $$\" >> {Log}; exit 1; fi";
+        // The first run never ends on its own (a cancel reaching it late on a loaded machine must not let it complete),
+        // and fails if its sleep is killed before its shell (Slurm signals one process at a time); the next run ends at once.
+        var cmd = $"exec 9>>{lockFile}; if flock -n 9; then echo \"start $$\" >> {Log}; if [ -e {ranBefore} ]; then sleep 1; else touch {ranBefore}; sleep 600 || exit 1; fi; echo \"end $$\" >> {Log}; else echo \"overlap $$\" >> {Log}; exit 1; fi";
         await client.AddAsync([Spec(cmd, 100, 2, 1)], Ct);
         await Eventually.True(() => Lines("start").Count == 1, TimeSpan.FromSeconds(90), "the command to start");
         var running = Assert.Single(await SlurmCluster.JobsAsync(Prefix), j => j.State == "RUNNING");
@@ -100,9 +100,18 @@ public sealed partial class SlurmSchedulerTests : IAsyncLifetime
         await SlurmCluster.RunAsync("scancel", running.Id);
 
         await Eventually.True(async () => (await client.GetByCmdAsync(cmd, "/tmp", cancellationToken: Ct))!.State is not (JobState.Running or JobState.Reserved) || Lines("start").Count == 2, TimeSpan.FromSeconds(8), "the job to come back within its lease");
-        await Eventually.True(async () => (await client.GetByCmdAsync(cmd, "/tmp", cancellationToken: Ct))!.State == JobState.Complete, TimeSpan.FromMinutes(2), "the job to run again and complete");
-        var diagnosis = string.Join('\n', File.ReadAllLines(Log)) + "\n" + string.Join('\n', File.ReadLines(Path.Combine(_home.Path, "logs", "manager.log")).TakeLast(30)) + $"\ncancelled {running.Id}";
-        Assert.True(Lines("overlap").Count == 0 && Lines("start").Count == 2 && Lines("end").Count == 1, diagnosis);
+        try
+        {
+            await Eventually.True(async () => (await client.GetByCmdAsync(cmd, "/tmp", cancellationToken: Ct))!.State == JobState.Complete, TimeSpan.FromMinutes(2), "the job to run again and complete");
+        }
+        catch (TimeoutException ex)
+        {
+            var job = await client.GetByCmdAsync(cmd, "/tmp", cancellationToken: Ct);
+            var slurm = string.Join(", ", (await SlurmCluster.JobsAsync(Prefix)).Select(j => $"{j.Id} {j.State}"));
+            throw new TimeoutException($"{ex.Message}\njob: {job!.State} {job.FailReason} attempts {job.Attempts}\nslurm jobs: {slurm}\n{Diagnosis(running.Id)}", ex);
+        }
+
+        Assert.True(Lines("overlap").Count == 0 && Lines("start").Count == 2 && Lines("end").Count == 1, Diagnosis(running.Id));
     }
 
     [Fact]
@@ -163,6 +172,9 @@ public sealed partial class SlurmSchedulerTests : IAsyncLifetime
             .Select(l => SubmittedLine().Match(l))
             .Where(m => m.Success)
             .Select(m => (m.Groups[1].Value, m.Groups[2].Value))];
+
+    private string Diagnosis(string cancelled) =>
+        string.Join('\n', File.ReadAllLines(Log)) + "\n" + string.Join('\n', File.ReadLines(Path.Combine(_home.Path, "logs", "manager.log")).TakeLast(30)) + $"\ncancelled {cancelled}";
 
     private List<string> Lines(string kind) =>
         File.Exists(Log) ? [.. File.ReadAllLines(Log).Where(l => l.StartsWith(kind + " ", StringComparison.Ordinal))] : [];
