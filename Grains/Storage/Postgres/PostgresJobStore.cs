@@ -40,7 +40,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
         }
 
         // Nothing here leaves state on a session (the one advisory lock is a transaction's): a connection back from the
-        // pool needs no reset, which with prepared statements kept is seven statements before each command's own.
+        // pool needs no reset, which with prepared statements kept is seven statements each time a connection is taken.
         settings.NoResetOnClose = true;
 
         _dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
