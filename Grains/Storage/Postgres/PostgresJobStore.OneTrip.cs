@@ -13,6 +13,10 @@ public sealed partial class PostgresJobStore
 {
     private const string ConflictState = "JQ409";
     private const string DependentsState = "JQ428";
+
+    // From this many updates of one shape, one statement over arrays is cheaper than a prepared statement each.
+    private const int ManyUpdatesFrom = 8;
+
     private const string DeleteSql = "DELETE FROM jq_jobs WHERE key = $1 AND version = $2 AND seq = $3";
 
     private static readonly string ExpectArchiveSql = BuildArchiveSql(expectOne: true);
@@ -63,10 +67,12 @@ public sealed partial class PostgresJobStore
     }
 
     /// <summary>
-    /// The statements of a batch's changes, each failing unless it changed what it expected. Updates that set the same
-    /// columns go as one statement over arrays (a bulk retry or mod is thousands of updates of one shape, and a statement
-    /// each cost PostgreSQL more than the rows did); that needs every job to appear once in the batch, since one
-    /// statement does not see its own changes. A batch with a job twice keeps a statement per change, in order.
+    /// The statements of a batch's changes, each failing unless it changed what it expected. Many updates that set the
+    /// same columns go as one statement over arrays (a bulk retry or mod is thousands of updates of one shape, and a
+    /// statement each cost PostgreSQL more than the rows did); that needs every job to appear once in the batch, since
+    /// one statement does not see its own changes. A batch with a job twice keeps a statement per change, in order. A
+    /// few updates go a statement each: PostgreSQL plans the array statement anew on every run (its plan depends on the
+    /// arrays' lengths), which costs more than a few prepared single-row updates.
     /// </summary>
     private static IEnumerable<NpgsqlBatchCommand> ChangeStatements(IReadOnlyList<JobChange> changes)
     {
@@ -79,7 +85,7 @@ public sealed partial class PostgresJobStore
         var updates = changes.Where(c => c.Kind == JobChangeKind.Update)
             .Select(c => (Change: c, Values: JobRows.ChangedColumns(c)))
             .GroupBy(u => string.Join(',', u.Values.Select(v => v.Column)), StringComparer.Ordinal)
-            .Select(g => g.Count() == 1 ? ChangeStatement(g.First().Change, expectOne: true) : UpdatesStatement([.. g]));
+            .SelectMany(g => g.Count() < ManyUpdatesFrom ? g.Select(u => ChangeStatement(u.Change, expectOne: true)) : [UpdatesStatement([.. g])]);
         return single.Concat(updates);
     }
 
