@@ -32,10 +32,18 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await ExecuteSqlAsync("UPDATE orleansmembershiptable SET status = 6 WHERE deploymentid = 'fenced'");
         var refused = await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => store.WriteAsync([new InsertJobs([Job("once dead")], new Dictionary<string, byte[]>())], ct));
 
+        // A batch of job changes only (one round trip with its counters) is refused the same way.
+        var alive = (await store.GetJobAsync(Job("while alive").Key, ct))!;
+        var change = new JobChange(alive, alive with { Version = alive.Version + 1, State = JobState.Buried }, JobChangeKind.Update);
+        var changeRefused = await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => store.WriteAsync([change], ct));
+
         Assert.Contains("was declared dead by the cluster", refused.MessageText, StringComparison.Ordinal);
-        Assert.NotNull(await store.GetJobAsync(Job("while alive").Key, ct));
+        Assert.Contains("was declared dead by the cluster", changeRefused.MessageText, StringComparison.Ordinal);
+        var stored = (await store.GetJobAsync(alive.Key, ct))!;
+        Assert.Equal((JobState.Ready, alive.Version), (stored.State, stored.Version));
         Assert.Null(await store.GetJobAsync(Job("once dead").Key, ct));
-        Assert.Equal(1, (await store.Monitor.GetCountsAsync(null, ct)).Sum(c => c.Count));
+        var counts = Assert.Single(await store.Monitor.GetCountsAsync(null, ct));
+        Assert.Equal((JobState.Ready, 1L), (counts.Key.State, counts.Count));
     }
 
     [Fact]

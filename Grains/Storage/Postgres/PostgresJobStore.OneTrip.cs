@@ -28,16 +28,6 @@ public sealed partial class PostgresJobStore
         var effects = new BatchEffects();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        if (FenceStatement() is { } fence)
-        {
-            batch.BatchCommands.Add(fence);
-        }
-
-        if (changes.Where(c => c.Kind is JobChangeKind.Archive or JobChangeKind.Delete).Select(c => c.Before.Key).ToArray() is { Length: > 0 } finishing)
-        {
-            batch.BatchCommands.Add(Statement("SELECT jq_expect_no_dependents($1::text[])", [finishing]));
-        }
-
         if (MoveSlotsStatement(changes) is { } slots)
         {
             batch.BatchCommands.Add(slots);
@@ -53,7 +43,8 @@ public sealed partial class PostgresJobStore
             effects.Changed(change);
         }
 
-        AddEffects(batch, Shard, effects);
+        var finishing = changes.Where(c => c.Kind is JobChangeKind.Archive or JobChangeKind.Delete).Select(c => c.Before.Key).ToArray();
+        batch.BatchCommands.Add(EffectsStatement(Shard, effects, Fence(), finishing));
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

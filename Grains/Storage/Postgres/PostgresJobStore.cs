@@ -151,7 +151,7 @@ public sealed partial class PostgresJobStore : SqlJobStore
         }
 
         await DependencyRules.FinishBatchAsync(dependencies, batch, outcomes, effects).ConfigureAwait(false);
-        await ApplyEffectsAsync(connection, FenceStatement(), Shard, effects, cancellationToken).ConfigureAwait(false);
+        await ApplyEffectsAsync(connection, Fence(), Shard, effects, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
