@@ -31,7 +31,7 @@ public sealed partial class PostgresJobStore
         "WHERE deploymentid = $30::text AND address = $31::text AND port = $32::integer AND generation = $33::integer AND status = 6 " +
         "UNION ALL SELECT jq_expect_no_dependents($34::text[]) " +
         "WHERE EXISTS (SELECT 1 FROM jq_job_deps WHERE key = ANY($34::text[])) " +
-        "OR EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = ANY(SELECT 'k:' || k FROM unnest($34::text[]) AS k))";
+        "OR EXISTS (SELECT 1 FROM unnest($34::text[]) AS k WHERE EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = 'k:' || k))";
 
     private static async Task ApplyEffectsAsync(NpgsqlConnection connection, (string Cluster, string Address, int Port, int Generation)? fence, short shard, BatchEffects effects, CancellationToken cancellationToken)
     {
