@@ -6,10 +6,10 @@ namespace JobQueue.Grains.Storage.Postgres;
 public sealed partial class PostgresJobStore
 {
     /// <summary>
-    /// All of a batch's effects, and its checks, as one statement: each table's upsert is a data-modifying WITH clause
-    /// (which PostgreSQL runs once, whether read or not; an empty array upserts nothing), and the checks are the final
-    /// SELECT. One statement of one plan costs PostgreSQL a fraction of seven: most of a small statement's cost is
-    /// binding and starting it, not its rows.
+    /// All of a batch's effects, and its checks, as one statement instead of up to seven: each table's upsert is a
+    /// data-modifying WITH clause (which PostgreSQL runs once, whether read or not; an empty array upserts nothing), and
+    /// the checks are the final SELECT, which probes the membership and dependency tables by their keys and calls a
+    /// raising function only when a row says it must.
     /// </summary>
     private static readonly string EffectsSql =
         "WITH counts AS (INSERT INTO jq_counts (rep_group, state, exit_code, fail_reason, n, shard) " +
