@@ -8,8 +8,7 @@ public sealed partial class PostgresJobStore
     /// <summary>
     /// All of a batch's effects, and its checks, as one statement instead of up to seven: each table's upsert is a
     /// data-modifying WITH clause (which PostgreSQL runs once, whether read or not; an empty array upserts nothing), and
-    /// the checks are the final SELECT, which probes the membership and dependency tables by their keys and calls a
-    /// raising function only when a row says it must.
+    /// the checks (the schema's raising functions) are the final SELECT, each run only when it has something to check.
     /// </summary>
     private static readonly string EffectsSql =
         "WITH counts AS (INSERT INTO jq_counts (rep_group, state, exit_code, fail_reason, n, shard) " +
@@ -27,11 +26,8 @@ public sealed partial class PostgresJobStore
         "req AS (INSERT INTO jq_req_hist (req_group, kind, bucket, n) SELECT * FROM unnest($24::text[], $25::bigint[], $26::bigint[], $27::bigint[]) " +
         "ON CONFLICT (req_group, kind, bucket) DO UPDATE SET n = jq_req_hist.n + excluded.n), " +
         "queues AS (INSERT INTO jq_queues (name) SELECT * FROM unnest($28::text[]) ON CONFLICT (name) DO NOTHING) " +
-        "SELECT jq_fence(deploymentid, address, port, generation) FROM orleansmembershiptable " +
-        "WHERE deploymentid = $30::text AND address = $31::text AND port = $32::integer AND generation = $33::integer AND status = 6 " +
-        "UNION ALL SELECT jq_expect_no_dependents($34::text[]) " +
-        "WHERE EXISTS (SELECT 1 FROM jq_job_deps WHERE key = ANY($34::text[])) " +
-        "OR EXISTS (SELECT 1 FROM unnest($34::text[]) AS k WHERE EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = 'k:' || k))";
+        "SELECT jq_fence($30::text, $31::text, $32::integer, $33::integer) WHERE $30::text IS NOT NULL " +
+        "UNION ALL SELECT jq_expect_no_dependents($34::text[]) WHERE cardinality($34::text[]) > 0";
 
     private static async Task ApplyEffectsAsync(NpgsqlConnection connection, (string Cluster, string Address, int Port, int Generation)? fence, short shard, BatchEffects effects, CancellationToken cancellationToken)
     {

@@ -161,7 +161,7 @@ $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION jq_expect_no_dependents(p_keys TEXT[]) RETURNS VOID AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM jq_job_deps WHERE key = ANY(p_keys))
-       OR EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = ANY(SELECT 'k:' || k FROM unnest(p_keys) AS k)) THEN
+       OR EXISTS (SELECT 1 FROM unnest(p_keys) AS k WHERE EXISTS (SELECT 1 FROM jq_dep_waits WHERE target = 'k:' || k)) THEN
         RAISE EXCEPTION 'jobs with dependents finish the slow way' USING ERRCODE = 'JQ428';
     END IF;
 END
