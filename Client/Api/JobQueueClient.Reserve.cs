@@ -17,14 +17,45 @@ public sealed partial class JobQueueClient
 
     /// <summary>Reserves the best ready job of any scheduler group, waiting up to <paramref name="timeout"/> (zero waits forever). Null on time-out.</summary>
     public Task<Job?> ReserveAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ReserveLoopAsync((lease, wait) => _cluster.GetGrain<IQueueDirectoryGrain>(0).ReserveAny(lease, wait, cancellationToken), timeout, cancellationToken);
+        ReserveFromAsync(timeout, null, null, cancellationToken);
 
     /// <summary>Like <see cref="ReserveAsync"/>, but only from one scheduler group ("ramMb:minutes:cores").</summary>
     public Task<Job?> ReserveScheduledAsync(TimeSpan timeout, string schedulerGroup, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(schedulerGroup);
-        return ReserveLoopAsync((lease, wait) => _cluster.GetQueueGrain(schedulerGroup).Reserve(lease, wait, cancellationToken), timeout, cancellationToken);
+        return ReserveFromAsync(timeout, schedulerGroup, null, cancellationToken);
     }
+
+    /// <summary>
+    /// Reserves as <see cref="ReserveScheduledAsync"/> (or, with no <paramref name="schedulerGroup"/>, as
+    /// <see cref="ReserveAsync"/>) and starts the job on <paramref name="host"/> in the same commit: for a runner that
+    /// runs the command at once, one commit instead of a reserve's and <see cref="StartedAsync"/>'s. The job comes
+    /// back running with <see cref="Job.Pid"/> 0, not yet known: <see cref="ExecuteAsync"/> reports it (with the run's
+    /// end when that comes first), as may <see cref="StartedAsync"/>. Released or buried before its command ran, the
+    /// job counts no attempt, as a job only reserved.
+    /// </summary>
+    public Task<Job?> ReserveAndStartAsync(TimeSpan timeout, string? schedulerGroup, string host, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "host must name the machine the job starts on");
+        }
+
+        if (schedulerGroup is not null && string.IsNullOrWhiteSpace(schedulerGroup))
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadRequest, "Reserve", detail: "schedulerGroup must be null (any group) or name one");
+        }
+
+        return ReserveFromAsync(timeout, schedulerGroup, host, cancellationToken);
+    }
+
+    private Task<Job?> ReserveFromAsync(TimeSpan timeout, string? schedulerGroup, string? startOn, CancellationToken cancellationToken) =>
+        ReserveLoopAsync(
+            (lease, wait) => schedulerGroup is null
+                ? _cluster.GetGrain<IQueueDirectoryGrain>(0).ReserveAny(lease, wait, startOn, cancellationToken)
+                : _cluster.GetQueueGrain(schedulerGroup).Reserve(lease, wait, startOn, cancellationToken),
+            timeout,
+            cancellationToken);
 
     private async Task<Job?> ReserveLoopAsync(Func<string, TimeSpan, Task<Job?>> reserve, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -154,20 +154,22 @@ public sealed partial class JobQueueClient : IAsyncDisposable
 
     /// <summary>Records how the job's command ended; only the first and last 4 KiB of stdout and stderr are kept.</summary>
     public Task EndedAsync(Job job, int exitCode, int peakRamMb, TimeSpan cpuTime, byte[]? stdout, byte[]? stderr, CancellationToken cancellationToken = default) =>
-        Call(
-            "Ended",
-            JobGrain(job).Ended(Lease(job, "Ended"), new JobEndReport(exitCode, peakRamMb, cpuTime, Keep(stdout), Keep(stderr))),
-            cancellationToken);
+        EndedAsync(job, new JobEndReport(exitCode, peakRamMb, cpuTime, stdout, stderr), cancellationToken);
 
     /// <summary>
-    /// Records that the job's command exited 0 and completes it: <see cref="EndedAsync"/> and <see cref="ArchiveAsync"/>
+    /// Records that the job's command exited 0 and completes it: <see cref="EndedAsync(Job, int, int, TimeSpan, byte[], byte[], CancellationToken)"/> and <see cref="ArchiveAsync"/>
     /// in one call and one commit (what <see cref="ExecuteAsync"/> does after a successful run).
     /// </summary>
     public Task EndedAndArchiveAsync(Job job, int peakRamMb, TimeSpan cpuTime, byte[]? stdout, byte[]? stderr, CancellationToken cancellationToken = default) =>
-        Call(
-            "EndedAndArchive",
-            JobGrain(job).EndedAndArchive(Lease(job, "EndedAndArchive"), new JobEndReport(0, peakRamMb, cpuTime, Keep(stdout), Keep(stderr))),
-            cancellationToken);
+        EndedAndArchiveAsync(job, new JobEndReport(0, peakRamMb, cpuTime, stdout, stderr), cancellationToken);
+
+    /// <summary><see cref="EndedAsync(Job, int, int, TimeSpan, byte[], byte[], CancellationToken)"/> with the whole report, which may carry the command's pid.</summary>
+    internal Task EndedAsync(Job job, JobEndReport report, CancellationToken cancellationToken) =>
+        Call("Ended", JobGrain(job).Ended(Lease(job, "Ended"), report with { StdOut = Keep(report.StdOut), StdErr = Keep(report.StdErr) }), cancellationToken);
+
+    /// <summary><see cref="EndedAndArchiveAsync(Job, int, TimeSpan, byte[], byte[], CancellationToken)"/> with the whole report, which may carry the command's pid.</summary>
+    internal Task EndedAndArchiveAsync(Job job, JobEndReport report, CancellationToken cancellationToken) =>
+        Call("EndedAndArchive", JobGrain(job).EndedAndArchive(Lease(job, "EndedAndArchive"), report with { StdOut = Keep(report.StdOut), StdErr = Keep(report.StdErr) }), cancellationToken);
 
     /// <summary>Gives the job back after a failure (or without running it); it is delayed by <paramref name="delay"/> (null: the manager's default, 30 s unless configured), or buried once its retries are used up.</summary>
     /// <returns>The job's new state.</returns>
@@ -183,7 +185,7 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         Call("Archive", JobGrain(job).Archive(Lease(job, "Archive")), cancellationToken);
 
     /// <summary>
-    /// Runs a reserved job's command with <paramref name="shell"/> in its working directory and environment, touching
+    /// Runs a reserved job's command (or one reserved and started by <see cref="ReserveAndStartAsync"/>) with <paramref name="shell"/> in its working directory and environment, touching
     /// its lease, measuring its process tree, and finally archiving, releasing or burying it. Cancelling (e.g. on a
     /// signal to the runner) kills the command and releases the job with <see cref="FailReasons.Signal"/> at no retry cost.
     /// </summary>

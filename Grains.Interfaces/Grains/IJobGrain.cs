@@ -11,16 +11,21 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>
     /// Leases the job if it is ready in <paramref name="queue"/> and each of its limit groups has a free slot, which the
     /// lease takes in the same commit. The attempt names a full group, or holds no job if the job is not ready there.
+    /// With <paramref name="startOn"/> (a host) the job is started there in that commit too, as <see cref="Started"/>
+    /// would, its pid not yet known (0): the runner reports it with <see cref="Started"/> or with the end of the run.
     /// </summary>
     /// <remarks>Called by the queue grain, which picks the job and mints the lease token.</remarks>
     [Alias("Reserve")]
-    Task<ReserveAttempt> Reserve(string queue, string reservedBy);
+    Task<ReserveAttempt> Reserve(string queue, string reservedBy, string? startOn);
 
     /// <summary>Extends the lease by the time-to-release; tells the holder if a kill was asked for.</summary>
     [Alias("Touch"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task<LeaseStatus> Touch(string reservedBy);
 
-    /// <summary>Records that the command started, as process <paramref name="pid"/> on <paramref name="host"/>.</summary>
+    /// <summary>
+    /// Records that the command started, as process <paramref name="pid"/> on <paramref name="host"/>; for a job started
+    /// when it was reserved, records only its pid (and host).
+    /// </summary>
     [Alias("Started"), ResponseTimeout(JobQueueDefaults.LeaseCallTimeoutText)]
     Task Started(string reservedBy, int pid, string host);
 

@@ -4,9 +4,9 @@ namespace JobQueue.Grains;
 [Alias("JobQueue.Grains.IQueueDirectoryGrain")]
 public interface IQueueDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Reserves the best ready job of any queue under <paramref name="lease"/>, waiting up to <paramref name="maxWait"/> (capped per call), as <see cref="IQueueGrain.Reserve"/>.</summary>
+    /// <summary>Reserves the best ready job of any queue under <paramref name="lease"/>, waiting up to <paramref name="maxWait"/> (capped per call), and starting it on <paramref name="startOn"/> if given, as <see cref="IQueueGrain.Reserve"/>.</summary>
     [Alias("ReserveAny"), ResponseTimeout(JobQueueDefaults.ReserveResponseTimeoutText)]
-    Task<Job?> ReserveAny(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default);
+    Task<Job?> ReserveAny(string lease, TimeSpan maxWait, string? startOn, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the directory that a queue has <paramref name="count"/> ready jobs nobody waited for: it wakes at most that many waiters.</summary>
     [Alias("JobsAvailable"), Orleans.Concurrency.OneWay]

@@ -9,7 +9,8 @@ public interface IQueueGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Reserves the best ready job under <paramref name="lease"/> ("clientId/token", minted by the client for this call;
-    /// a bare client id gets a token minted here), waiting up to <paramref name="maxWait"/> (capped per call).
+    /// a bare client id gets a token minted here), waiting up to <paramref name="maxWait"/> (capped per call). With
+    /// <paramref name="startOn"/> (a host), the job is also started there in the same commit (running, its pid not yet known).
     /// </summary>
     /// <remarks>
     /// A cancelled call stops waiting and takes no job. The answer is due within <see cref="JobQueueDefaults.ReserveResponseTimeoutText"/>,
@@ -17,7 +18,7 @@ public interface IQueueGrain : IGrainWithStringKey
     /// (<see cref="IJobActionGrain.Abandon"/>).
     /// </remarks>
     [Alias("Reserve"), ResponseTimeout(JobQueueDefaults.ReserveResponseTimeoutText)]
-    Task<Job?> Reserve(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default);
+    Task<Job?> Reserve(string lease, TimeSpan maxWait, string? startOn, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the queue that jobs became ready.</summary>
     [Alias("JobsReady")]

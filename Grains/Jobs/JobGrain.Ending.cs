@@ -58,6 +58,8 @@ public sealed partial class JobGrain
         var now = time.GetUtcNow();
         return row with
         {
+            // A job started when it was reserved learns its pid here if its run was too short to report it sooner.
+            Pid = row.Pid == 0 && report.Pid > 0 ? report.Pid : row.Pid,
             Exited = true,
             ExitCode = report.ExitCode,
             PeakRamMb = report.PeakRamMb,

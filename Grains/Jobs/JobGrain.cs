@@ -27,7 +27,7 @@ public sealed partial class JobGrain(
     private string Key => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<ReserveAttempt> Reserve(string queue, string reservedBy)
+    public async Task<ReserveAttempt> Reserve(string queue, string reservedBy, string? startOn)
     {
         // A cached row may be stale after a duplicate activation was resolved: decline only what the store declines.
         var row = await LoadFreshAsync(r => r.State == JobState.Ready && r.Queue == queue).ConfigureAwait(true);
@@ -37,10 +37,13 @@ public sealed partial class JobGrain(
         }
 
         var now = time.GetUtcNow();
-        var after = row with { State = JobState.Reserved, ReservedBy = reservedBy, DueAt = now + _options.TimeToRelease, KillRequested = false };
+        var leased = row with { ReservedBy = reservedBy, KillRequested = false };
+        var after = startOn is null
+            ? leased with { State = JobState.Reserved, DueAt = now + _options.TimeToRelease }
+            : leased.StartedOn(startOn, 0, now, now + _options.TimeToRelease);
         try
         {
-            if (await TryCommitAsync("Reserve", after).ConfigureAwait(true) is LimitFull full)
+            if (await TryCommitAsync("Reserve", after, outputChanged: startOn is not null && HasOutput(row)).ConfigureAwait(true) is LimitFull full)
             {
                 return new ReserveAttempt { FullLimitGroup = full.Group };
             }
@@ -75,10 +78,23 @@ public sealed partial class JobGrain(
     /// <inheritdoc />
     public async Task Started(string reservedBy, int pid, string host)
     {
+        if (pid <= 0)
+        {
+            throw Error(JobQueueErrorKind.BadRequest, "Started", "pid must be a process id (greater than 0)");
+        }
+
         var row = await RequireLeaseAsync("Started", reservedBy).ConfigureAwait(true);
         if (row.State == JobState.Running && !row.Exited && row.Pid == pid && row.Host == (host ?? ""))
         {
             // A retried report whose first answer was lost: it already took effect.
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (row.AwaitingPid)
+        {
+            // Started when it was reserved: only its process was not known yet.
+            await CommitAsync("Started", row with { Pid = pid, Host = host ?? "", DueAt = now + _options.TimeToRelease }).ConfigureAwait(true);
             return;
         }
 
@@ -87,18 +103,7 @@ public sealed partial class JobGrain(
             throw Error(JobQueueErrorKind.BadJob, "Started", "the job was already started under this reservation");
         }
 
-        var now = time.GetUtcNow();
-        var after = row.WithoutRunResults() with
-        {
-            State = JobState.Running,
-            Pid = pid,
-            Host = host ?? "",
-            StartedAt = now,
-            EndedAt = null,
-            Attempts = row.Attempts + 1,
-            DueAt = now + _options.TimeToRelease,
-        };
-        await CommitAsync("Started", after, outputChanged: row.StdOut is not null || row.StdErr is not null).ConfigureAwait(true);
+        await CommitAsync("Started", row.StartedOn(host ?? "", pid, now, now + _options.TimeToRelease), outputChanged: HasOutput(row)).ConfigureAwait(true);
     }
 
     /// <inheritdoc />
@@ -110,7 +115,7 @@ public sealed partial class JobGrain(
             throw Error(JobQueueErrorKind.BadRequest, "Release", "delay must not be negative");
         }
 
-        var row = await RequireLeaseAsync("Release", reservedBy).ConfigureAwait(true);
+        var row = Unstarted(await RequireLeaseAsync("Release", reservedBy).ConfigureAwait(true));
         // Only a run of the command that failed costs a retry: a job whose command never started may be released any number of times.
         var failedRun = row.State == JobState.Running
             && failReason != FailReasons.Signal
@@ -157,7 +162,7 @@ public sealed partial class JobGrain(
     /// <inheritdoc />
     public async Task Bury(string reservedBy, string failReason)
     {
-        var row = await RequireLeaseAsync("Bury", reservedBy).ConfigureAwait(true);
+        var row = Unstarted(await RequireLeaseAsync("Bury", reservedBy).ConfigureAwait(true));
         var after = await WithRaisedRequirementsAsync(row, failReason ?? "").ConfigureAwait(true) with
         {
             State = JobState.Buried,
@@ -228,6 +233,7 @@ public sealed partial class JobGrain(
                 break;
             case JobState.Reserved or JobState.Running:
                 LogLeaseExpired(logger, row.Key, Leases.ClientOf(row.ReservedBy));
+                // A job started when it was reserved keeps its attempt: nobody can tell whether its command ran.
                 await MakeReadyAsync("Lease", row with { ReservedBy = null }).ConfigureAwait(true);
                 break;
             default:
@@ -280,6 +286,11 @@ public sealed partial class JobGrain(
         _row = null;
         return await LoadAsync().ConfigureAwait(true);
     }
+
+    private static bool HasOutput(JobRecord row) => row.StdOut is not null || row.StdErr is not null;
+
+    /// <summary>A job given back before its command ran counts no attempt, as if it had only been reserved.</summary>
+    private static JobRecord Unstarted(JobRecord row) => row.AwaitingPid ? row.AsReserved() : row;
 
     private static bool Holds(JobRecord row, string reservedBy) =>
         row.State.IsLeased() && !string.IsNullOrEmpty(reservedBy) && string.Equals(row.ReservedBy, reservedBy, StringComparison.Ordinal);

@@ -75,8 +75,9 @@ public sealed class JobQueueMetrics : IDisposable
     private void Changed(JobChange change)
     {
         var (before, after) = (change.Before.State, change.After?.State);
-        if (after == JobState.Reserved && before != JobState.Reserved)
+        if (after?.IsLeased() == true && !before.IsLeased())
         {
+            // Reserved, or reserved and started in one commit.
             _reserved.Add(1);
         }
 
@@ -84,7 +85,7 @@ public sealed class JobQueueMetrics : IDisposable
         {
             _completed.Add(1);
         }
-        else if (before == JobState.Running && after is JobState.Delayed or JobState.Ready or JobState.Buried)
+        else if (before == JobState.Running && !change.Before.AwaitingPid && after is JobState.Delayed or JobState.Ready or JobState.Buried)
         {
             _failed.Add(1);
         }

@@ -38,13 +38,13 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     }
 
     /// <inheritdoc />
-    public Task<Job?> ReserveAny(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public Task<Job?> ReserveAny(string lease, TimeSpan maxWait, string? startOn, CancellationToken cancellationToken = default)
     {
         var reservedBy = Leases.ForReserve(lease);
         return _waiters.ReserveAsync(
             QueueGrain.Clamp(maxWait, _options.MaxReserveWait),
             _options.StoreRecheckInterval,
-            () => TryReserveAsync(reservedBy, cancellationToken),
+            () => TryReserveAsync(reservedBy, startOn, cancellationToken),
             cancellationToken);
     }
 
@@ -90,7 +90,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
     }
 
     /// <summary>Reserves from the queue with the best head, trying the next best while heads turn out stale; null if every queue is empty.</summary>
-    private async Task<Job?> TryReserveAsync(string reservedBy, CancellationToken cancellationToken)
+    private async Task<Job?> TryReserveAsync(string reservedBy, string? startOn, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -103,7 +103,7 @@ public sealed class QueueDirectoryGrain : Grain, IQueueDirectoryGrain
             }
 
             // Taking from the best queue pops its head, so a stale head cannot be chosen twice.
-            if (await GrainFactory.GetQueueGrain(best.Queue).Reserve(reservedBy, TimeSpan.Zero, cancellationToken).ConfigureAwait(true) is { } job)
+            if (await GrainFactory.GetQueueGrain(best.Queue).Reserve(reservedBy, TimeSpan.Zero, startOn, cancellationToken).ConfigureAwait(true) is { } job)
             {
                 return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);
             }

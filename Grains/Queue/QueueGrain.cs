@@ -49,13 +49,13 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     }
 
     /// <inheritdoc />
-    public async Task<Job?> Reserve(string lease, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public async Task<Job?> Reserve(string lease, TimeSpan maxWait, string? startOn, CancellationToken cancellationToken = default)
     {
         var reservedBy = Leases.ForReserve(lease);
         return await _waiters.ReserveAsync(
             Clamp(maxWait, _options.MaxReserveWait),
             _options.StoreRecheckInterval,
-            () => TryReserveAsync(reservedBy, cancellationToken),
+            () => TryReserveAsync(reservedBy, startOn, cancellationToken),
             cancellationToken).ConfigureAwait(true);
     }
 
@@ -119,11 +119,11 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private bool StoreWorthChecking() =>
         _buffer.StoreHasMore || _time.GetUtcNow() - _lastStoreCheck >= _options.StoreRecheckInterval;
 
-    private async Task<Job?> TryReserveAsync(string reservedBy, CancellationToken cancellationToken)
+    private async Task<Job?> TryReserveAsync(string reservedBy, string? startOn, CancellationToken cancellationToken)
     {
         if (SchedulerGroup.LimitGroupsOf(Queue).Count == 0)
         {
-            return await TryReserveCoreAsync(reservedBy, cancellationToken).ConfigureAwait(true);
+            return await TryReserveCoreAsync(reservedBy, startOn, cancellationToken).ConfigureAwait(true);
         }
 
         // The jobs of a limited queue compete for the same slots: one attempt at a time, or a later job could take a
@@ -137,7 +137,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         _limitedAttempt = turn.Task;
         try
         {
-            return await TryReserveCoreAsync(reservedBy, cancellationToken).ConfigureAwait(true);
+            return await TryReserveCoreAsync(reservedBy, startOn, cancellationToken).ConfigureAwait(true);
         }
         finally
         {
@@ -146,7 +146,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         }
     }
 
-    private async Task<Job?> TryReserveCoreAsync(string reservedBy, CancellationToken cancellationToken)
+    private async Task<Job?> TryReserveCoreAsync(string reservedBy, string? startOn, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -179,7 +179,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
             var slotsFreed = _slotsFreed;
             try
             {
-                var attempt = await GrainFactory.GetJobGrain(entry.Key).Reserve(Queue, reservedBy).ConfigureAwait(true);
+                var attempt = await GrainFactory.GetJobGrain(entry.Key).Reserve(Queue, reservedBy, startOn).ConfigureAwait(true);
                 if (attempt.Job is { } job)
                 {
                     return await Waiters.KeepUnlessAbandonedAsync(GrainFactory, job, cancellationToken).ConfigureAwait(true);

@@ -31,7 +31,7 @@ public interface IJobMonitor
     /// <summary>The statistics rows and histogram buckets of a rep group's count groups (only non-empty ones).</summary>
     Task<(IReadOnlyList<StatsRow> Rows, IReadOnlyList<StatsBucket> Buckets)> GetStatsAsync(string repGroup, CancellationToken cancellationToken);
 
-    /// <summary>The keys of jobs reserved (not yet running) under exactly this lease: a seek on the state index, as few rows as there are reservations.</summary>
+    /// <summary>The keys of jobs reserved under exactly this lease whose command is not known to run (reserved, or started when reserved with no pid yet): a seek on the state index, as few rows as there are leases.</summary>
     Task<IReadOnlyList<string>> GetReservedUnderAsync(string lease, CancellationToken cancellationToken);
 
     /// <summary>Reserved and running jobs.</summary>

@@ -129,4 +129,25 @@ public sealed record JobRecord
         StdOut = null,
         StdErr = null,
     };
+
+    /// <summary>
+    /// True for a job started when it was reserved whose command is not known to have run: running, with no pid
+    /// reported and no end recorded. Giving it back treats it as only reserved (<see cref="AsReserved"/>).
+    /// </summary>
+    public bool AwaitingPid => State == JobState.Running && Pid == 0 && !Exited;
+
+    /// <summary>This record running from <paramref name="now"/> as process <paramref name="pid"/> (0: not yet known) on <paramref name="host"/>, leased until <paramref name="dueAt"/>.</summary>
+    public JobRecord StartedOn(string host, int pid, DateTimeOffset now, DateTimeOffset dueAt) => WithoutRunResults() with
+    {
+        State = JobState.Running,
+        Pid = pid,
+        Host = host,
+        StartedAt = now,
+        EndedAt = null,
+        Attempts = Attempts + 1,
+        DueAt = dueAt,
+    };
+
+    /// <summary>A job <see cref="AwaitingPid"/> as it would be had it only been reserved: its start is undone.</summary>
+    public JobRecord AsReserved() => this with { State = JobState.Reserved, Attempts = Attempts - 1, Host = "", StartedAt = null };
 }

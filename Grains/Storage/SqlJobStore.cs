@@ -206,7 +206,7 @@ public abstract partial class SqlJobStore : IJobStore, IJobMonitor
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetReservedUnderAsync(string lease, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT key FROM jq_jobs WHERE state = 2 AND reserved_by = @lease LIMIT 2",
+            "SELECT key FROM jq_jobs WHERE (state = 2 OR (state = 3 AND pid = 0)) AND reserved_by = @lease LIMIT 2",
             r => r.GetString(0),
             cancellationToken,
             ("@lease", lease));

@@ -13,7 +13,7 @@ public static class ImpossibleJobs
         var buried = new List<string>();
         for (var i = 0; i < 100; i++)
         {
-            var job = await grains.GetQueueGrain(queue).Reserve(clientId, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            var job = await grains.GetQueueGrain(queue).Reserve(clientId, TimeSpan.Zero, null, cancellationToken).ConfigureAwait(false);
             if (job is null)
             {
                 break;

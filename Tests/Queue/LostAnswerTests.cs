@@ -12,23 +12,26 @@ public sealed class LostAnswerTests(LostAnswerClusterFixture fixture) : IClassFi
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_job_whose_reserve_answer_was_lost_is_given_back_and_reserved_again_at_no_cost(bool anyGroup)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public async Task A_job_whose_reserve_answer_was_lost_is_given_back_and_reserved_again_at_no_cost(bool anyGroup, bool andStart)
     {
         var client = fixture.NewClient();
         var rep = Jobs.Unique("lost");
         var ram = Jobs.UniqueRam();
         await client.AddAsync([Jobs.Spec($"echo {rep}", rep, ramMb: ram)], Ct);
-        Task<Job?> Reserve() => anyGroup
-            ? client.ReserveAsync(TimeSpan.FromSeconds(1), Ct)
-            : client.ReserveScheduledAsync(TimeSpan.FromSeconds(1), Jobs.GroupFor(ram), Ct);
+        var group = anyGroup ? null : Jobs.GroupFor(ram);
+        Task<Job?> Reserve() => andStart
+            ? client.ReserveAndStartAsync(TimeSpan.FromSeconds(1), group, "host", Ct)
+            : anyGroup ? client.ReserveAsync(TimeSpan.FromSeconds(1), Ct) : client.ReserveScheduledAsync(TimeSpan.FromSeconds(1), group!, Ct);
 
         fixture.Faults.Arm(anyGroup ? typeof(IQueueDirectoryGrain) : typeof(IQueueGrain));
         var failed = await Assert.ThrowsAsync<JobQueueException>(Reserve);
         Assert.Equal(JobQueueErrorKind.NoServer, failed.Kind);
         var taken = Assert.Single(await client.GetByRepGroupAsync(rep, cancellationToken: Ct));
-        Assert.Equal(JobState.Reserved, taken.State);
+        Assert.Equal(andStart ? JobState.Running : JobState.Reserved, taken.State);
         Assert.Equal(client.ClientId, taken.ReservedBy);
 
         // The clock stands still: only the give-back, not the lease running out, can make the job available.
@@ -37,7 +40,7 @@ public sealed class LostAnswerTests(LostAnswerClusterFixture fixture) : IClassFi
         Assert.Equal($"echo {rep}", job.Cmd);
         await client.StartedAsync(job, 1234, "host", Ct);
         var running = Assert.Single(await client.GetByRepGroupAsync(rep, cancellationToken: Ct));
-        Assert.Equal(JobState.Running, running.State);
+        Assert.Equal((JobState.Running, 1234), (running.State, running.Pid));
         Assert.Equal(1, running.Attempts);
     }
 
@@ -45,7 +48,7 @@ public sealed class LostAnswerTests(LostAnswerClusterFixture fixture) : IClassFi
     public async Task A_lease_token_too_short_to_be_secret_is_refused_naming_it()
     {
         var queue = fixture.Cluster.Client.GetGrain<IQueueGrain>(Jobs.GroupFor(Jobs.UniqueRam()));
-        var refused = await Assert.ThrowsAsync<JobQueueException>(() => queue.Reserve("client/abc", TimeSpan.Zero, Ct));
+        var refused = await Assert.ThrowsAsync<JobQueueException>(() => queue.Reserve("client/abc", TimeSpan.Zero, null, Ct));
         Assert.Equal(JobQueueErrorKind.BadRequest, refused.Kind);
         Assert.Contains("lease token", refused.Message, StringComparison.Ordinal);
     }
