@@ -19,12 +19,20 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
     private static readonly TimeSpan MinTick = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a command of a job started when it was reserved runs before its pid is reported on its own; a shorter run's pid goes with its end.</summary>
+    private static readonly TimeSpan PidReportDelay = TimeSpan.FromSeconds(1);
+
     public async Task<ExecutionResult> ExecuteAsync(Job job, string shell, ExecuteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(shell);
         if (job.LeaseToken is null || job.ReservedBy != client.ClientId)
         {
             throw new JobQueueException(JobQueueErrorKind.MustReserve, "Execute", job.Key, "this job was not reserved by this client");
+        }
+
+        if (job.State != JobState.Reserved && !StartedWhenReserved(job))
+        {
+            throw new JobQueueException(JobQueueErrorKind.BadJob, "Execute", job.Key, $"the job is {job.State.ToName()}: only a reserved job (or one reserved and started, its pid not yet known) can be executed");
         }
 
         var lease = new LeaseKeeper(client, job, time, options.TouchInterval);
@@ -87,6 +95,27 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
         {
             buffer.Append(chunk.AsSpan(0, read));
+        }
+    }
+
+    private static bool StartedWhenReserved(Job job) => job.State == JobState.Running && job.Pid == 0 && !job.Exited;
+
+    /// <summary>
+    /// For a job started when it was reserved: its pid is reported if the command still runs after
+    /// <see cref="PidReportDelay"/>; a command that ends sooner reports it with its end, one commit fewer.
+    /// </summary>
+    private async Task ReportPidAsync(Job job, ShellProcess process, LeaseKeeper lease, string host)
+    {
+        using (var ended = new CancellationTokenSource())
+        {
+            var delay = Task.Delay(PidReportDelay, time, ended.Token);
+            await Task.WhenAny(process.Exited, delay).ConfigureAwait(false);
+            await ended.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (!process.Exited.IsCompleted)
+        {
+            await StartedAsync(job, process, lease, host).ConfigureAwait(false);
         }
     }
 
@@ -163,7 +192,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
 
         // The report that it started goes while it runs (a short command is often done before the answer comes);
         // if it fails, the command is killed at once, and nothing else is reported before it succeeded.
-        var started = StartedAsync(job, process, lease, options.Host);
+        var started = StartedWhenReserved(job) ? ReportPidAsync(job, process, lease, options.Host) : StartedAsync(job, process, lease, options.Host);
         var (killReason, peakMb, sampledCpu) = await SampleAsync(job, process, lease, options, startedAt, cancellationToken).ConfigureAwait(false);
         var exit = await process.Exited.ConfigureAwait(false);
         var walltime = time.GetElapsedTime(startedAt);
@@ -196,13 +225,13 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             // likely follows a first try that took effect with its answer lost.
             var done = await lease.ReportAsync(
                 "EndedAndArchive",
-                async ct => { await client.EndedAndArchiveAsync(job, peak, cpuTime, out1, err1, ct).ConfigureAwait(false); return JobState.Complete; },
+                async ct => { await client.EndedAndArchiveAsync(job, new JobEndReport(0, peak, cpuTime, out1, err1, process.Id), ct).ConfigureAwait(false); return JobState.Complete; },
                 renews: false,
                 () => CurrentStateAsync(job, JobState.Complete)).ConfigureAwait(false);
             return new ExecutionResult(true, exitCode, "", done, peak, cpuTime, walltime);
         }
 
-        await lease.ReportAsync("Ended", ct => Done(client.EndedAsync(job, exitCode, peak, cpuTime, out1, err1, ct)), renews: true).ConfigureAwait(false);
+        await lease.ReportAsync("Ended", ct => Done(client.EndedAsync(job, new JobEndReport(exitCode, peak, cpuTime, out1, err1, process.Id), ct)), renews: true).ConfigureAwait(false);
         var state = await FinishAsync(job, lease, failReason).ConfigureAwait(false);
         return new ExecutionResult(false, exitCode, failReason, state, peak, cpuTime, walltime);
     }

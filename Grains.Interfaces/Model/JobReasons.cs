@@ -16,7 +16,7 @@ public static class JobReasons
         return job.State switch
         {
             JobState.Complete => [$"it completed (exit code {job.ExitCode}) at {Time(job.EndedAt)}"],
-            JobState.Running => [$"it is running on {job.Host} (pid {job.Pid}) since {Time(job.StartedAt)}"],
+            JobState.Running => [$"it is running on {job.Host} ({(job.Pid > 0 ? $"pid {job.Pid}" : "starting; its pid is not reported yet")}) since {Time(job.StartedAt)}"],
             JobState.Reserved => [$"runner {job.ReservedBy} reserved it and is about to start it"],
             JobState.Buried => [$"it is buried after failing: {(job.FailReason.Length > 0 ? job.FailReason : $"exit code {job.ExitCode}")}; \"jobqueue retry\" runs it again"],
             JobState.Delayed => [Delayed(job)],

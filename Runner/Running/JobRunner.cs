@@ -28,6 +28,7 @@ public sealed class JobRunner(JobQueueClient client, RunnerSettings settings, Te
             return 1;
         }
 
+        var host = (options ?? new ExecuteOptions()).Host;
         var started = _time.GetTimestamp();
         var idleSince = started;
         SchedulerGroup.TryParse(settings.Group, out _, out var jobTime, out _);
@@ -52,7 +53,8 @@ public sealed class JobRunner(JobQueueClient client, RunnerSettings settings, Te
             try
             {
                 var wait = settings.ReserveTimeout - idle;
-                job = await client.ReserveScheduledAsync(wait < MinReserveWait ? MinReserveWait : wait, settings.Group, stop).ConfigureAwait(false);
+                // Reserved and started in one commit: the command runs at once.
+                job = await client.ReserveAndStartAsync(wait < MinReserveWait ? MinReserveWait : wait, settings.Group, host, stop).ConfigureAwait(false);
                 if (job is null && await DrainingAsync(stop).ConfigureAwait(false))
                 {
                     await log.WriteLineAsync($"runner: the manager is draining; exiting after {done} jobs").ConfigureAwait(false);

@@ -18,8 +18,8 @@ public sealed class RunnerTests(ManagerFixture fixture) : IClassFixture<ManagerF
         using var scratch = new TempDirectory("runner-signal");
         var job = await AddAsync($"if [ -e done ]; then echo second > second.txt; exit 0; fi; touch done; sleep 60", scratch.Path);
         await using var runner = StartRunner(job.Queue, reserveTimeout: 30);
-        await Eventually.True(async () => (await GetAsync(job)).State == JobState.Running, what: "the runner to start the job");
-        var commandPid = (await GetAsync(job)).Pid;
+        // Runners start a job when they reserve it; its command runs once its pid is reported.
+        var commandPid = (await Eventually.Get(() => GetAsync(job), j => j is { State: JobState.Running, Pid: > 0 }, what: "the runner to start the job's command")).Pid;
 
         runner.Signal(SigTerm);
 

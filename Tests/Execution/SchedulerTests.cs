@@ -73,7 +73,7 @@ public sealed class SchedulerTests : IDisposable
         {
             await using var client = await manager.ConnectAsync();
             await client.AddAsync([Jobs.Spec("sleep 60", "shutdown")], Ct);
-            await Eventually.True(async () => (await client.GetByCmdAsync("sleep 60", "/tmp", cancellationToken: Ct))!.State == JobState.Running, TimeSpan.FromSeconds(60), "the job to run");
+            await Eventually.True(async () => (await client.GetByCmdAsync("sleep 60", "/tmp", cancellationToken: Ct)) is { State: JobState.Running, Pid: > 0 }, TimeSpan.FromSeconds(60), "the job's command to run");
 
             Assert.True(await client.ShutdownServerAsync(Ct));
             await Eventually.True(() => manager.HasExited, TimeSpan.FromSeconds(60), "the manager to exit");

@@ -108,18 +108,22 @@ public sealed class RestApiTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_move_as_jobs_run_and_the_dashboard_and_OpenAPI_answer()
     {
-        static async Task<double> Completed(HttpClient http)
+        static async Task<double> Total(HttpClient http, string series)
         {
             var text = await http.GetStringAsync("metrics", Ct);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("jobqueue_jobs_completed_total", StringComparison.Ordinal));
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
             return line is null ? 0 : double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
         }
 
         // Bound to loopback, the scrape endpoint needs no token.
-        var before = await Completed(_web.Anonymous);
+        var before = await Total(_web.Anonymous, "jobqueue_jobs_completed_total");
+        var reservedBefore = await Total(_web.Anonymous, "jobqueue_jobs_reserved_total");
         var added = await _web.SendJsonAsync(HttpMethod.Post, "rest/v1/jobs", $$"""[{"cmd":"true","cwd":"{{_web.Home}}","rep_grp":"metrics"},{"cmd":"echo 2","cwd":"{{_web.Home}}","rep_grp":"metrics"}]""");
         Assert.Equal(2, added.Body.GetProperty("added").GetInt32());
-        await Eventually.Get(() => Completed(_web.Anonymous), n => n >= before + 2, TimeSpan.FromSeconds(60), "jobqueue_jobs_completed_total to grow by 2");
+        await Eventually.Get(() => Total(_web.Anonymous, "jobqueue_jobs_completed_total"), n => n >= before + 2, TimeSpan.FromSeconds(60), "jobqueue_jobs_completed_total to grow by 2");
+
+        // Runners reserve and start in one commit: those are reservations too.
+        Assert.True(await Total(_web.Anonymous, "jobqueue_jobs_reserved_total") >= reservedBefore + 2);
         var scrape = await _web.Anonymous.GetStringAsync("metrics", Ct);
         foreach (var series in new[] { "jobqueue_jobs_added_total", "jobqueue_jobs_reserved_total", "jobqueue_jobs_ready", "jobqueue_store_commit_duration_seconds_bucket", "jobqueue_reserve_wait_seconds_bucket" })
         {
