@@ -29,17 +29,18 @@ internal static class BenchScenarios
     }
 
     /// <summary>
-    /// Cycles per second with no-op work, as a runner makes them (reserve, started, ended-and-archive), many clients
-    /// against one; against the model's four calls (ended and archive apart) and without TLS, in the same run.
+    /// Cycles per second with no-op work, as a runner makes them (reserve-and-start, ended-and-archive), many clients
+    /// against one; against started as a call of its own, the model's four calls, and without TLS, in the same run.
     /// </summary>
     public static async Task CycleAsync(string store, string? connection, int jobs, int clients, CancellationToken cancellationToken)
     {
-        double single, many, plain, fourCalls;
+        double single, many, plain, startedApart, fourCalls;
         await using (var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false))
         {
             single = await CycleRateAsync(host, "bench-cycle-1", Math.Max(100, jobs / 10), 1, cancellationToken).ConfigureAwait(false);
             many = await CycleRateAsync(host, "bench-cycle-n", jobs, clients, cancellationToken).ConfigureAwait(false);
-            fourCalls = await CycleRateAsync(host.Client, [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())], "bench-cycle-four", jobs, cancellationToken, combined: false).ConfigureAwait(false);
+            startedApart = await CycleRateAsync(host.Client, Workers(host, clients), "bench-cycle-three", jobs, cancellationToken, CycleCalls.StartedApart).ConfigureAwait(false);
+            fourCalls = await CycleRateAsync(host.Client, Workers(host, clients), "bench-cycle-four", jobs, cancellationToken, CycleCalls.Model).ConfigureAwait(false);
         }
 
         // The same cycles without TLS (warmed up alike): what mutual TLS, on by default, costs.
@@ -67,11 +68,18 @@ internal static class BenchScenarios
             Target = Math.Round(binlog * 2),
         }.Print();
 
+        new Figure("cycle_throughput_reserve_and_start", Math.Round(many), "cycles/s", jobs)
+        {
+            Store = store,
+            Baseline = Math.Round(startedApart),
+            BaselineName = "cycle_throughput_reserve_then_started",
+        }.Print();
+
         new Figure("cycle_throughput_combined", Math.Round(many), "cycles/s", jobs)
         {
             Store = store,
             Baseline = Math.Round(fourCalls),
-            BaselineName = "cycle_throughput_ended_then_archive",
+            BaselineName = "cycle_throughput_model_four_calls",
         }.Print();
 
         new Figure("cycle_throughput_tls", Math.Round(many), "cycles/s", jobs)
@@ -210,13 +218,15 @@ internal static class BenchScenarios
     }
 
     private static Task<double> CycleRateAsync(BenchHost host, string repGroup, int jobs, int clients, CancellationToken cancellationToken) =>
-        CycleRateAsync(host.Client, [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())], repGroup, jobs, cancellationToken);
+        CycleRateAsync(host.Client, Workers(host, clients), repGroup, jobs, cancellationToken);
+
+    private static JobQueueClient[] Workers(BenchHost host, int clients) => [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())];
 
     /// <summary>
-    /// Adds <paramref name="jobs"/> no-op jobs through <paramref name="adder"/>, then has the workers cycle them, ending
-    /// each with one call as runners do (or, not <paramref name="combined"/>, with the model's ended and archive); cycles per second.
+    /// Adds <paramref name="jobs"/> no-op jobs through <paramref name="adder"/>, then has the workers cycle them with
+    /// <paramref name="calls"/> (by default as runners do: reserve-and-start, ended-and-archive); cycles per second.
     /// </summary>
-    public static async Task<double> CycleRateAsync(JobQueueClient adder, IReadOnlyList<JobQueueClient> workers, string repGroup, int jobs, CancellationToken cancellationToken, bool combined = true)
+    public static async Task<double> CycleRateAsync(JobQueueClient adder, IReadOnlyList<JobQueueClient> workers, string repGroup, int jobs, CancellationToken cancellationToken, CycleCalls calls = CycleCalls.Runner)
     {
         var ram = 300 + workers.Count;
         await adder.AddAsync(Specs(repGroup, ram, 0, jobs), cancellationToken).ConfigureAwait(false);
@@ -227,17 +237,23 @@ internal static class BenchScenarios
         {
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
-                var job = await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false)
+                var job = (calls == CycleCalls.Runner
+                    ? await worker.ReserveAndStartAsync(TimeSpan.FromSeconds(10), group, "bench", cancellationToken).ConfigureAwait(false)
+                    : await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(10), group, cancellationToken).ConfigureAwait(false))
                     ?? throw new InvalidOperationException("the queue ran dry");
-                await worker.StartedAsync(job, Environment.ProcessId, "bench", cancellationToken).ConfigureAwait(false);
-                if (combined)
+                if (calls != CycleCalls.Runner)
                 {
-                    await worker.EndedAndArchiveAsync(job, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
+                    await worker.StartedAsync(job, Environment.ProcessId, "bench", cancellationToken).ConfigureAwait(false);
                 }
-                else
+
+                if (calls == CycleCalls.Model)
                 {
                     await worker.EndedAsync(job, 0, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
                     await worker.ArchiveAsync(job, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await worker.EndedAndArchiveAsync(job, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
                 }
             }
         })).ConfigureAwait(false);

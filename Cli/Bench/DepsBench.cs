@@ -35,9 +35,8 @@ public static class DepsBench
         {
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
-                var job = await worker.ReserveScheduledAsync(TimeSpan.FromSeconds(30), group, cancellationToken).ConfigureAwait(false)
+                var job = await worker.ReserveAndStartAsync(TimeSpan.FromSeconds(30), group, "bench", cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException("the pipeline stalled");
-                await worker.StartedAsync(job, Environment.ProcessId, "bench", cancellationToken).ConfigureAwait(false);
                 await worker.EndedAndArchiveAsync(job, 1, TimeSpan.Zero, null, null, cancellationToken).ConfigureAwait(false);
                 if (w == 0 && remaining % 2_000 == 0)
                 {

@@ -12,7 +12,7 @@ public sealed class BenchTests : IDisposable
     [Theory]
     [InlineData("add", new[] { "add_throughput" })]
     [InlineData("bulk", new[] { "bulk_retry_buried", "bulk_mod", "bulk_retry_after_restart", "bulk_mod_after_restart" })]
-    [InlineData("cycle", new[] { "cycle_throughput", "cycle_throughput_vs_fsync_log", "cycle_throughput_combined", "cycle_throughput_tls" })]
+    [InlineData("cycle", new[] { "cycle_throughput", "cycle_throughput_vs_fsync_log", "cycle_throughput_reserve_and_start", "cycle_throughput_combined", "cycle_throughput_tls" })]
     [InlineData("deps", new[] { "deps_pipeline_cycle_throughput", "deps_pipeline_add_throughput", "deps_pipeline_peak_memory" })]
     [InlineData("scale", new[] { "fill_add_throughput", "reserve_latency_p50", "reserve_latency_p99", "add_1000_to_large_rep_group", "status_summary", "process_memory", "restart_to_first_reservation", "stop_with_backup", "status_json_stream", "status_json_peak_memory", "bulk_retry_buried", "bulk_mod", "rest_repgroups_latency_10000_groups", "manager_process_memory" })]
     public async Task A_benchmark_prints_one_json_figure_per_line(string scenario, string[] figures)
