@@ -27,9 +27,13 @@ public sealed class ReserveAndStartTests(QueueClusterFixture fixture) : IClassFi
         Assert.Equal((JobState.Running, "node-7", 0), (stored!.State, stored.Host, stored.Pid));
         Assert.Equal((0L, 2L), Counts(Assert.Single(await _client.GetRepGroupCountsAsync(rep, Ct))));
 
+        Assert.Contains(await _client.WhyAsync(stored, Ct), r => r.StartsWith("it is running on node-7 (starting; its pid is not reported yet)", StringComparison.Ordinal));
+
         // Its pid, once known, is recorded by the model's call.
         await _client.StartedAsync(one, 12, "node-7", Ct);
-        Assert.Equal(12, (await _client.GetByCmdAsync(one.Cmd, one.Cwd, cancellationToken: Ct))!.Pid);
+        var withPid = (await _client.GetByCmdAsync(one.Cmd, one.Cwd, cancellationToken: Ct))!;
+        Assert.Equal(12, withPid.Pid);
+        Assert.Contains(await _client.WhyAsync(withPid, Ct), r => r.StartsWith("it is running on node-7 (pid 12)", StringComparison.Ordinal));
 
         fixture.Time.Advance(TimeSpan.FromSeconds(3));
         await _client.EndedAndArchiveAsync(two, 42, TimeSpan.FromSeconds(2), null, null, Ct);
