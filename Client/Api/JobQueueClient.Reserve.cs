@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using JobQueue.Grains;
 
 namespace JobQueue.Client;
@@ -14,6 +15,9 @@ public sealed partial class JobQueueClient
     public static readonly TimeSpan MaxCallWait = JobQueueDefaults.ReserveCallWait;
 
     private readonly ConcurrentDictionary<string, byte> _unanswered = new(StringComparer.Ordinal);
+
+    /// <summary>For each job this client reserved, when (on this machine's clock) the answer that granted it arrived.</summary>
+    private readonly ConditionalWeakTable<Job, StrongBox<long>> _reservedAt = new();
 
     /// <summary>Reserves the best ready job of any scheduler group, waiting up to <paramref name="timeout"/> (zero waits forever). Null on time-out.</summary>
     public Task<Job?> ReserveAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
@@ -94,6 +98,7 @@ public sealed partial class JobQueueClient
 
             if (job is not null)
             {
+                _reservedAt.AddOrUpdate(job, new StrongBox<long>(_time.GetTimestamp()));
                 return job;
             }
 
@@ -103,6 +108,9 @@ public sealed partial class JobQueueClient
             }
         }
     }
+
+    /// <summary>When the answer granting <paramref name="job"/> to this client arrived, as a <see cref="TimeProvider"/> timestamp; null for a job this client did not reserve.</summary>
+    internal long? ReservedAt(Job job) => _reservedAt.TryGetValue(job, out var at) ? at.Value : null;
 
     /// <summary>Gives back whatever failed reserve calls may have been granted; a lease stays listed until the manager has answered for it.</summary>
     private async Task GiveBackUnansweredAsync()

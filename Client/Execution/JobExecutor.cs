@@ -47,6 +47,12 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
             return await NotRunAsync(job, lease, FailReasons.Cwd).ConfigureAwait(false);
         }
 
+        if (lease.Expired)
+        {
+            // The runner stalled (frozen, swapped out) since it reserved the job, which may now run elsewhere.
+            throw lease.LostBeforeStart("Execute");
+        }
+
         ShellProcess process;
         OrphanGuard.EnsureStarted();
         try

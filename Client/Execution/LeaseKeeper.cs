@@ -32,8 +32,11 @@ internal sealed class LeaseKeeper
         _usable = lease - (lease / 10);
         TouchInterval = touchInterval ?? lease / 4;
 
-        // The reservation was granted a moment before this run began; count from a margin earlier to be safe.
-        _renewedAt = time.GetTimestamp() - (long)((lease / 10).TotalSeconds * time.TimestampFrequency);
+        // The reservation was granted a moment before its answer arrived (not when a waiting reserve was sent, which may
+        // be long before): count from a margin before that, or, for a job reserved by another client, before this run
+        // began. A runner frozen since it took the job so finds its lease gone instead of running the command.
+        var grantedBy = client.ReservedAt(job) ?? time.GetTimestamp();
+        _renewedAt = grantedBy - (long)((lease / 10).TotalSeconds * time.TimestampFrequency);
         _lastTouch = time.GetTimestamp();
     }
 
@@ -141,6 +144,10 @@ internal sealed class LeaseKeeper
     /// <summary>The error for a run whose lease is gone.</summary>
     public JobQueueException Lost(string operation) =>
         new(JobQueueErrorKind.MustReserve, operation, _job.Key, "the lease was lost while the command ran; it was killed and nothing was reported");
+
+    /// <summary>The error for a job whose lease ran out before its command was started.</summary>
+    public JobQueueException LostBeforeStart(string operation) =>
+        new(JobQueueErrorKind.MustReserve, operation, _job.Key, "the lease ran out before the command started; it was not run and nothing was reported");
 
     private static bool IsPassing(Exception ex) => ex switch
     {

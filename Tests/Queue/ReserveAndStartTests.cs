@@ -88,6 +88,29 @@ public sealed class ReserveAndStartTests(QueueClusterFixture fixture) : IClassFi
         Assert.Equal((1, null, 0), (again!.Attempts, again.ReservedBy, again.Pid));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_runner_that_stalled_for_its_whole_lease_after_reserving_does_not_run_the_command(bool andStart)
+    {
+        using var scratch = new TempDirectory("stalled");
+        var ran = Path.Combine(scratch.Path, "ran");
+        var rep = Jobs.Unique("reserve-start-stalled");
+        var ram = Jobs.UniqueRam();
+        await _client.AddAsync([Jobs.Spec($"touch {ran}", rep, ramMb: ram)], Ct);
+        var job = andStart
+            ? await _client.ReserveAndStartAsync(TimeSpan.FromSeconds(5), Jobs.GroupFor(ram), "node-5", Ct)
+            : await _client.ReserveScheduledAsync(TimeSpan.FromSeconds(5), Jobs.GroupFor(ram), Ct);
+
+        // Frozen (or swapped out) between taking the job and running it, for as long as the lease lasts.
+        fixture.Time.Advance(job!.Lease);
+
+        var lost = await Assert.ThrowsAsync<JobQueueException>(() => _client.ExecuteAsync(job, "bash", cancellationToken: Ct));
+        Assert.Equal(JobQueueErrorKind.MustReserve, lost.Kind);
+        Assert.Contains("not run", lost.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(ran), "the command ran although its lease may have passed to another runner");
+    }
+
     [Fact]
     public async Task A_started_report_without_a_process_id_is_refused_naming_it()
     {
