@@ -220,7 +220,8 @@ internal static class BenchScenarios
     private static Task<double> CycleRateAsync(BenchHost host, string repGroup, int jobs, int clients, CancellationToken cancellationToken) =>
         CycleRateAsync(host.Client, Workers(host, clients), repGroup, jobs, cancellationToken);
 
-    private static JobQueueClient[] Workers(BenchHost host, int clients) => [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())];
+    /// <summary><paramref name="clients"/> clients on <paramref name="host"/>'s connection, each with an identity (and leases) of its own.</summary>
+    public static JobQueueClient[] Workers(BenchHost host, int clients) => [.. Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity())];
 
     /// <summary>
     /// Adds <paramref name="jobs"/> no-op jobs through <paramref name="adder"/>, then has the workers cycle them with

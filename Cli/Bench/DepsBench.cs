@@ -13,7 +13,7 @@ public static class DepsBench
     {
         var perStep = Math.Max(1, jobs / 3);
         await using var host = await BenchHost.StartAsync(store, connection, cancellationToken).ConfigureAwait(false);
-        var workers = Enumerable.Range(0, clients).Select(_ => host.Client.WithNewIdentity()).ToList();
+        var workers = BenchScenarios.Workers(host, clients);
         var plain = await BenchScenarios.CycleRateAsync(host.Client, workers, "bench-deps-plain", perStep * 3, cancellationToken).ConfigureAwait(false);
         var before = BenchHost.ProcessPssMb();
 

@@ -104,7 +104,7 @@ internal sealed class JobExecutor(JobQueueClient client, TimeProvider time)
         }
     }
 
-    private static bool StartedWhenReserved(Job job) => job.State == JobState.Running && job.Pid == 0 && !job.Exited;
+    private static bool StartedWhenReserved(Job job) => JobStates.AwaitingPid(job.State, job.Pid, job.Exited);
 
     /// <summary>
     /// For a job started when it was reserved: its pid is reported if the command still runs after

@@ -34,4 +34,10 @@ public static class JobStates
 
     /// <summary>True for the states in which a runner holds the job's lease.</summary>
     public static bool IsLeased(this JobState state) => state is JobState.Reserved or JobState.Running;
+
+    /// <summary>
+    /// True for a job started when it was reserved whose command is not known to have run: running, with no pid
+    /// reported (0) and no end recorded. The manager gives such a job back as if only reserved; a runner executes it.
+    /// </summary>
+    public static bool AwaitingPid(JobState state, int pid, bool exited) => state == JobState.Running && pid == 0 && !exited;
 }

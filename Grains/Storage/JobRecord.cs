@@ -134,7 +134,7 @@ public sealed record JobRecord
     /// True for a job started when it was reserved whose command is not known to have run: running, with no pid
     /// reported and no end recorded. Giving it back treats it as only reserved (<see cref="AsReserved"/>).
     /// </summary>
-    public bool AwaitingPid => State == JobState.Running && Pid == 0 && !Exited;
+    public bool AwaitingPid => JobStates.AwaitingPid(State, Pid, Exited);
 
     /// <summary>This record running from <paramref name="now"/> as process <paramref name="pid"/> (0: not yet known) on <paramref name="host"/>, leased until <paramref name="dueAt"/>.</summary>
     public JobRecord StartedOn(string host, int pid, DateTimeOffset now, DateTimeOffset dueAt) => WithoutRunResults() with
