@@ -1,6 +1,7 @@
 using System.CommandLine;
 using JobQueue.Home;
 using JobQueue.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace JobQueue.Cli;
@@ -46,9 +47,7 @@ public static class RunCommand
         {
             try
             {
-                embedded = await JobQueueManager.StartAsync(
-                    ManagerConfiguration.Load([], new Dictionary<string, string?> { ["Manager:Scheduler"] = "local", ["Manager:LogToConsole"] = "false" }),
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                embedded = await JobQueueManager.StartAsync(EmbeddedConfiguration(), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (ManagerStartException ex)
             {
@@ -56,7 +55,9 @@ public static class RunCommand
             }
 
             Console.Error.WriteLine($"started a manager in this process (home {Cli.Home}; log {Path.Combine(Cli.Home, "logs", "manager.log")})");
-            client = await JobQueueClient.ConnectAsync(JobQueueConnectionOptions.For(embedded.Info, embedded.Home), cancellationToken).ConfigureAwait(false);
+
+            // The manager is in this process: its own client calls its grains directly, with no connection to make.
+            client = new JobQueueClient(embedded.Services.GetRequiredService<IClusterClient>());
         }
 
         if (client is null)
@@ -89,6 +90,22 @@ public static class RunCommand
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The settings of a manager started for this run: local runners, logging to its file only, and no Orleans
+    /// Dashboard unless the settings ask for it (it compresses its assets when it starts, a third of a second here, and
+    /// times every grain call; the manager's own web page shows the run).
+    /// </summary>
+    private static ManagerConfiguration EmbeddedConfiguration()
+    {
+        var configuration = ManagerConfiguration.Load([], new Dictionary<string, string?> { ["Manager:Scheduler"] = "local", ["Manager:LogToConsole"] = "false" });
+        if (configuration.Configuration[$"{ManagerOptions.SectionName}:{nameof(ManagerOptions.Dashboard)}"] is null)
+        {
+            configuration.Manager.Dashboard = false;
+        }
+
+        return configuration;
     }
 
     private static async Task<Dictionary<string, RepGroupCounts>> CountsAsync(JobQueueClient client, IEnumerable<string> groups, CancellationToken cancellationToken)
