@@ -56,6 +56,7 @@ public static class JobQueueSiloBuilderExtensions
         services.AddSingleton<ModeView>();
         services.AddSingleton<ClusterMode>();
         services.TryAddSingleton<RunnerTracker>();
+        services.TryAddSingleton<RunnerDemand>();
         services.AddSingleton<JobQueueSiloService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JobQueueSiloService>());
 

@@ -18,6 +18,7 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private readonly JobQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<QueueGrain> _logger;
+    private readonly RunnerDemand _demand;
     private readonly ReadyBuffer _buffer;
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Waiters _waiters;
@@ -29,12 +30,13 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
     private long _slotsFreed;
 
     /// <summary>Creates the grain.</summary>
-    public QueueGrain(IJobStore store, ModeView mode, Metrics.JobQueueMetrics metrics, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
+    public QueueGrain(IJobStore store, ModeView mode, Metrics.JobQueueMetrics metrics, RunnerDemand demand, IOptions<JobQueueOptions> options, TimeProvider time, ILogger<QueueGrain> logger)
     {
         _store = store;
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _demand = demand;
         _buffer = new ReadyBuffer(_options.ReadyBufferSize);
         _waiters = new Waiters(time, mode, metrics);
     }
@@ -73,6 +75,8 @@ public sealed partial class QueueGrain : Grain, IQueueGrain
         _waiters.Wake(entries.Count);
         if (entries.Count > parked)
         {
+            // More than the runners waiting here can take: this manager's scheduler may start runners for them now.
+            _demand.Signal();
             var directory = GrainFactory.GetGrain<IQueueDirectoryGrain>(0);
             var queue = Queue;
             var unserved = entries.Count - parked;

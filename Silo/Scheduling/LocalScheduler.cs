@@ -20,6 +20,7 @@ public sealed partial class LocalScheduler(
     IGrainFactory grains,
     ModeView mode,
     RunnerTracker tracker,
+    RunnerDemand demand,
     ManagerConfiguration configuration,
     ManagerIdentity identity,
     IHostApplicationLifetime lifetime,
@@ -27,6 +28,10 @@ public sealed partial class LocalScheduler(
     ILogger<LocalScheduler> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    // Looks prompted by jobs waiting for runners come no closer together than this: a pipeline whose jobs release
+    // their dependents many times a second then costs at most ten looks a second.
+    private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RunnerStopGrace = TimeSpan.FromSeconds(30);
     private readonly Dictionary<int, Runner> _runners = [];
     private readonly ManagerOptions _options = configuration.Manager;
@@ -100,8 +105,8 @@ public sealed partial class LocalScheduler(
             LogStarted(logger, MaxCores, MaxRamMb, _runnerCmd ?? "(none found: set Manager:RunnerCmd)");
         }
 
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        // A look every half second, and sooner when jobs wait for runners (added, released by their dependencies).
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -111,8 +116,17 @@ public sealed partial class LocalScheduler(
             {
                 LogTickFailed(logger, ex);
             }
+
+            try
+            {
+                await Task.Delay(MinInterval, time, stoppingToken).ConfigureAwait(false);
+                await demand.WaitAsync(Interval - MinInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     // The machine's total memory: what happened to be free when the manager started says nothing about what a job can have.
