@@ -3,7 +3,7 @@ using JobQueue.Silo.Hosting;
 
 if (CliApp.HostsManager(args))
 {
-    ManagerGc.RestartWithBudget();
+    ManagerRuntime.RestartWithSettings(shortLived: args[0] == "run");
 }
 
 return await CliApp.RunAsync(args);

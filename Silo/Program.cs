@@ -1,4 +1,4 @@
 using JobQueue.Silo.Hosting;
 
-ManagerGc.RestartWithBudget();
+ManagerRuntime.RestartWithSettings(shortLived: false);
 return await JobQueueManager.RunAsync(args);

@@ -29,7 +29,7 @@ public static class CliApp
 
     /// <summary>
     /// Whether the command line may host a manager in this process (run, bench, manager start --foreground), and so
-    /// should run with a manager's garbage-collector budget (<see cref="Silo.Hosting.ManagerGc"/>).
+    /// should run with a manager's runtime settings (<see cref="Silo.Hosting.ManagerRuntime"/>).
     /// </summary>
     public static bool HostsManager(IReadOnlyList<string> args)
     {
