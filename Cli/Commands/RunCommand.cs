@@ -16,7 +16,10 @@ public static class RunCommand
     /// <summary>Exit code after an interruption (Ctrl-C).</summary>
     public const int Interrupted = 130;
 
+    // How often progress is read: the counters of a manager in this process are a local read, so the end of the run
+    // is noticed sooner there; a remote manager may serve many users.
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan EmbeddedPollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The "run" command.</summary>
     public static Command Create()
@@ -72,7 +75,7 @@ public static class RunCommand
                 var groups = jobs.GroupBy(j => j.RepGroup, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 var before = await CountsAsync(client, groups.Keys, cancellationToken).ConfigureAwait(false);
                 AddCommand.Report(await client.AddAsync(jobs, skipCompleted: !rerun, cancellationToken).ConfigureAwait(false), json: false);
-                var finished = await WatchAsync(client, groups, before, stop.Token).ConfigureAwait(false);
+                var finished = await WatchAsync(client, groups, before, embedded is null ? PollInterval : EmbeddedPollInterval, stop.Token).ConfigureAwait(false);
                 if (!finished)
                 {
                     Console.Error.WriteLine("interrupted: running jobs are released; run the same command again to continue where this stopped");
@@ -128,7 +131,7 @@ public static class RunCommand
     }
 
     /// <summary>Shows progress until every rep group of the file is finished; false if interrupted.</summary>
-    private static async Task<bool> WatchAsync(JobQueueClient client, Dictionary<string, int> groups, Dictionary<string, RepGroupCounts> before, CancellationToken stop)
+    private static async Task<bool> WatchAsync(JobQueueClient client, Dictionary<string, int> groups, Dictionary<string, RepGroupCounts> before, TimeSpan interval, CancellationToken stop)
     {
         if (Cli.Out.Profile.Capabilities.Interactive)
         {
@@ -138,7 +141,7 @@ public static class RunCommand
                 .StartAsync(async context =>
                 {
                     var tasks = groups.ToDictionary(g => g.Key, g => context.AddTask(g.Key.EscapeMarkup(), maxValue: g.Value), StringComparer.Ordinal);
-                    return await PollAsync(client, groups, before, stop, (group, done, running, failed) =>
+                    return await PollAsync(client, groups, before, interval, stop, (group, done, running, failed, over) =>
                     {
                         tasks[group].Value = done + failed;
                         tasks[group].Description = $"{group.EscapeMarkup()}: {done}/{groups[group]} done, {running} running" + (failed > 0 ? $", [red]{failed} failed[/]" : "");
@@ -146,13 +149,16 @@ public static class RunCommand
                 }).ConfigureAwait(false);
         }
 
-        var last = new Dictionary<string, string>(StringComparer.Ordinal);
-        return await PollAsync(client, groups, before, stop, (group, done, running, failed) =>
+        // A line when a group's progress changed, at most one every half second per group until it is finished.
+        var last = new Dictionary<string, (string Line, long At)>(StringComparer.Ordinal);
+        return await PollAsync(client, groups, before, interval, stop, (group, done, running, failed, over) =>
         {
             var line = $"{group}: {done}/{groups[group]} done, {running} running, {failed} failed";
-            if (last.GetValueOrDefault(group) != line)
+            var now = Environment.TickCount64;
+            var (previous, at) = last.GetValueOrDefault(group);
+            if (previous != line && (previous is null || now - at >= (long)PollInterval.TotalMilliseconds || over))
             {
-                last[group] = line;
+                last[group] = (line, now);
                 Console.Out.WriteLine(line);
             }
         }).ConfigureAwait(false);
@@ -162,10 +168,11 @@ public static class RunCommand
         JobQueueClient client,
         Dictionary<string, int> groups,
         Dictionary<string, RepGroupCounts> before,
+        TimeSpan interval,
         CancellationToken stop,
-        Action<string, long, long, long> show)
+        Action<string, long, long, long, bool> show)
     {
-        using var poll = new PeriodicTimer(PollInterval);
+        using var poll = new PeriodicTimer(interval);
         try
         {
             while (true)
@@ -175,7 +182,7 @@ public static class RunCommand
                 foreach (var (group, total) in groups)
                 {
                     var progress = Progress(now[group], before[group], total);
-                    show(group, progress.Done, progress.Running, progress.Failed);
+                    show(group, progress.Done, progress.Running, progress.Failed, progress.Finished);
                     finished &= progress.Finished;
                 }
 
