@@ -45,6 +45,7 @@ public sealed class BenchTests : IDisposable
         Assert.StartsWith("xargs_-P_", figure.GetProperty("baselineName").GetString(), StringComparison.Ordinal);
         Assert.True(figure.GetProperty("baseline").GetDouble() > 0, $"{figure}");
         Assert.True(figure.GetProperty("breakdown").GetProperty("cpu_seconds").GetDouble() > 0, $"{figure}");
+        Assert.True(figure.GetProperty("breakdown").GetProperty("xargs_bash_seconds").GetDouble() > 0, $"{figure}");
     }
 
     [Fact]
