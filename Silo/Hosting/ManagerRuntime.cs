@@ -4,9 +4,10 @@ using System.Text;
 namespace JobQueue.Silo.Hosting;
 
 /// <summary>
-/// Runtime settings for a process that hosts a manager. The runtime reads them only from the environment when it
-/// starts, so a process that starts without them sets them and replaces itself (execve: the same pid, arguments and
-/// open files) before it does anything else. They are then taken out of the environment again, so runners and commands
+/// Runtime settings for a process that hosts a manager. The runtime reads them when it starts, and only from the
+/// environment (the first has no name in runtimeconfig.json; the second differs by command of one program), so a
+/// process that starts without them sets them and replaces itself (execve: the same pid, arguments and open files)
+/// before it does anything else. They are then taken out of the environment again, so runners and commands
 /// started from this process do not inherit them. A setting the user made is left alone.
 /// <list type="bullet">
 /// <item>A small young-generation budget (DOTNET_GCgen0size; runtimeconfig.json has no name for it). On this kind of
