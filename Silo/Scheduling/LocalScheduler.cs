@@ -105,7 +105,8 @@ public sealed partial class LocalScheduler(
             LogStarted(logger, MaxCores, MaxRamMb, _runnerCmd ?? "(none found: set Manager:RunnerCmd)");
         }
 
-        // A look every half second, and sooner when jobs wait for runners (added, released by their dependencies).
+        // A look every half second, and sooner when jobs wait for runners (added, released by their dependencies) if
+        // this scheduler starts them; otherwise it only ends drains, for which the regular look is soon enough.
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -120,7 +121,14 @@ public sealed partial class LocalScheduler(
             try
             {
                 await Task.Delay(MinInterval, time, stoppingToken).ConfigureAwait(false);
-                await demand.WaitAsync(Interval - MinInterval, time, stoppingToken).ConfigureAwait(false);
+                if (Spawning)
+                {
+                    await demand.WaitAsync(Interval - MinInterval, time, stoppingToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(Interval - MinInterval, time, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
