@@ -13,7 +13,8 @@ namespace JobQueue.Silo.Scheduling;
 /// time) and runs that group's jobs one after another until it has been idle for a while, so one allocation runs many
 /// commands. One squeue call a poll tracks the runner jobs of every group; a group gets at most as many as it has ready
 /// jobs, within Slurm:MaxRunners for all groups together, counting those already pending or running. Jobs that fit no
-/// node of any partition are buried; the reasons Slurm gives for pending runners are reported for status. On drain
+/// node of any partition are buried; the reasons Slurm gives for pending runners are reported for status. It looks every
+/// Slurm:PollSeconds, and sooner when a queue has more ready jobs than waiting runners (at most once a second). On drain
 /// pending runner jobs are cancelled (running ones finish their job and exit); on stop running ones are told to stop
 /// (they release their jobs) and pending ones are cancelled.
 /// </summary>
@@ -22,12 +23,16 @@ public sealed partial class SlurmScheduler(
     IGrainFactory grains,
     ModeView mode,
     RunnerTracker tracker,
+    RunnerDemand demand,
     ManagerConfiguration configuration,
     ManagerIdentity identity,
     SlurmCommands slurm,
     TimeProvider time,
     ILogger<SlurmScheduler> logger) : BackgroundService
 {
+    // Looks prompted by jobs waiting for runners come no closer together than this: each calls squeue, and Slurm's
+    // controller serves everyone.
+    private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
     private readonly SlurmOptions _options = configuration.Slurm;
     private readonly ManagerOptions _manager = configuration.Manager;
     private readonly string? _runnerCmd = string.IsNullOrWhiteSpace(configuration.Manager.RunnerCmd) ? RunnerCommandLine.Default() : configuration.Manager.RunnerCmd;
@@ -65,8 +70,9 @@ public sealed partial class SlurmScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(logger, _options.MaxRunners, _runnerCmd ?? "(none found: set Manager:RunnerCmd)");
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.PollSeconds), time);
-        do
+        // A look every Slurm:PollSeconds, and sooner (at most once a second) when jobs wait for runners.
+        var interval = TimeSpan.FromSeconds(_options.PollSeconds);
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -76,8 +82,18 @@ public sealed partial class SlurmScheduler(
             {
                 LogSlurmFailed(logger, ex);
             }
+
+            try
+            {
+                var first = interval < MinInterval ? interval : MinInterval;
+                await Task.Delay(first, time, stoppingToken).ConfigureAwait(false);
+                await demand.WaitAsync(interval - first, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
