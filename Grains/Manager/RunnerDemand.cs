@@ -31,4 +31,15 @@ public sealed class RunnerDemand
 
         Interlocked.CompareExchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), pending);
     }
+
+    /// <summary>
+    /// A scheduler's pause between two looks: at least <paramref name="soonest"/> (each look costs reads), then until a
+    /// signal or <paramref name="latest"/> after the last look, whichever comes first.
+    /// </summary>
+    public async Task WaitForLookAsync(TimeSpan soonest, TimeSpan latest, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var first = soonest < latest ? soonest : latest;
+        await Task.Delay(first, time, cancellationToken).ConfigureAwait(false);
+        await WaitAsync(latest - first, time, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -120,15 +120,7 @@ public sealed partial class LocalScheduler(
 
             try
             {
-                await Task.Delay(MinInterval, time, stoppingToken).ConfigureAwait(false);
-                if (Spawning)
-                {
-                    await demand.WaitAsync(Interval - MinInterval, time, stoppingToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.Delay(Interval - MinInterval, time, stoppingToken).ConfigureAwait(false);
-                }
+                await (Spawning ? demand.WaitForLookAsync(MinInterval, Interval, time, stoppingToken) : Task.Delay(Interval, time, stoppingToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

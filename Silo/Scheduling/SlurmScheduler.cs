@@ -85,9 +85,7 @@ public sealed partial class SlurmScheduler(
 
             try
             {
-                var first = interval < MinInterval ? interval : MinInterval;
-                await Task.Delay(first, time, stoppingToken).ConfigureAwait(false);
-                await demand.WaitAsync(interval - first, time, stoppingToken).ConfigureAwait(false);
+                await demand.WaitForLookAsync(MinInterval, interval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
