@@ -165,11 +165,11 @@ public sealed partial class JobQueueClient : IAsyncDisposable
 
     /// <summary><see cref="EndedAsync(Job, int, int, TimeSpan, byte[], byte[], CancellationToken)"/> with the whole report, which may carry the command's pid.</summary>
     internal Task EndedAsync(Job job, JobEndReport report, CancellationToken cancellationToken) =>
-        Call("Ended", JobGrain(job).Ended(Lease(job, "Ended"), report with { StdOut = Keep(report.StdOut), StdErr = Keep(report.StdErr) }), cancellationToken);
+        Call("Ended", JobGrain(job).Ended(Lease(job, "Ended"), Kept(report)), cancellationToken);
 
     /// <summary><see cref="EndedAndArchiveAsync(Job, int, TimeSpan, byte[], byte[], CancellationToken)"/> with the whole report, which may carry the command's pid.</summary>
     internal Task EndedAndArchiveAsync(Job job, JobEndReport report, CancellationToken cancellationToken) =>
-        Call("EndedAndArchive", JobGrain(job).EndedAndArchive(Lease(job, "EndedAndArchive"), report with { StdOut = Keep(report.StdOut), StdErr = Keep(report.StdErr) }), cancellationToken);
+        Call("EndedAndArchive", JobGrain(job).EndedAndArchive(Lease(job, "EndedAndArchive"), Kept(report)), cancellationToken);
 
     /// <summary>Gives the job back after a failure (or without running it); it is delayed by <paramref name="delay"/> (null: the manager's default, 30 s unless configured), or buried once its retries are used up.</summary>
     /// <returns>The job's new state.</returns>
@@ -301,6 +301,9 @@ public sealed partial class JobQueueClient : IAsyncDisposable
             _ownedHost.Dispose();
         }
     }
+
+    // The report as sent: only the first and last 4 KiB of its output.
+    private static JobEndReport Kept(JobEndReport report) => report with { StdOut = Keep(report.StdOut), StdErr = Keep(report.StdErr) };
 
     private static byte[]? Keep(byte[]? output) => output is null ? null : HeadTailBuffer.Truncate(output);
 
