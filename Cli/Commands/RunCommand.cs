@@ -100,16 +100,10 @@ public static class RunCommand
     /// Dashboard unless the settings ask for it (it compresses its assets when it starts, a third of a second here, and
     /// times every grain call; the manager's own web page shows the run).
     /// </summary>
-    private static ManagerConfiguration EmbeddedConfiguration()
-    {
-        var configuration = ManagerConfiguration.Load([], new Dictionary<string, string?> { ["Manager:Scheduler"] = "local", ["Manager:LogToConsole"] = "false" });
-        if (configuration.Configuration[$"{ManagerOptions.SectionName}:{nameof(ManagerOptions.Dashboard)}"] is null)
-        {
-            configuration.Manager.Dashboard = false;
-        }
-
-        return configuration;
-    }
+    private static ManagerConfiguration EmbeddedConfiguration() => ManagerConfiguration.Load(
+        [],
+        overrides: new Dictionary<string, string?> { ["Manager:Scheduler"] = "local", ["Manager:LogToConsole"] = "false" },
+        defaults: new Dictionary<string, string?> { ["Manager:Dashboard"] = "false" });
 
     private static async Task<Dictionary<string, RepGroupCounts>> CountsAsync(JobQueueClient client, IEnumerable<string> groups, CancellationToken cancellationToken)
     {

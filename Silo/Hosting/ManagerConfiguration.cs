@@ -6,8 +6,9 @@ using Microsoft.Extensions.Configuration;
 namespace JobQueue.Silo.Hosting;
 
 /// <summary>
-/// The manager's settings from, in rising precedence: $JOBQUEUE_HOME/appsettings.json, environment variables
-/// prefixed JOBQUEUE__ (e.g. JOBQUEUE__Storage__Provider), the command line (--Storage:Provider postgres), and overrides.
+/// The manager's settings from, in rising precedence: defaults the caller gives, $JOBQUEUE_HOME/appsettings.json,
+/// environment variables prefixed JOBQUEUE__ (e.g. JOBQUEUE__Storage__Provider), the command line
+/// (--Storage:Provider postgres), and overrides.
 /// </summary>
 public sealed class ManagerConfiguration
 {
@@ -32,8 +33,8 @@ public sealed class ManagerConfiguration
     /// <summary>Where jobs are stored.</summary>
     public JobStoreOptions Storage { get; }
 
-    /// <summary>Loads the settings.</summary>
-    public static ManagerConfiguration Load(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <summary>Loads the settings; <paramref name="defaults"/> stand where nothing else says otherwise.</summary>
+    public static ManagerConfiguration Load(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, IReadOnlyDictionary<string, string?>? defaults = null)
     {
         IConfigurationBuilder Sources(IConfigurationBuilder builder) => builder
             .AddEnvironmentVariables("JOBQUEUE__")
@@ -42,7 +43,9 @@ public sealed class ManagerConfiguration
 
         var home = Sources(new ConfigurationBuilder()).Build()[$"{ManagerOptions.SectionName}:{nameof(ManagerOptions.Home)}"] ?? JobQueueHome.Default;
         home = Path.GetFullPath(home);
-        var configuration = Sources(new ConfigurationBuilder().AddJsonFile(Path.Combine(home, "appsettings.json"), optional: true, reloadOnChange: false)).Build();
+        var configuration = Sources(new ConfigurationBuilder()
+            .AddInMemoryCollection(defaults ?? new Dictionary<string, string?>())
+            .AddJsonFile(Path.Combine(home, "appsettings.json"), optional: true, reloadOnChange: false)).Build();
 
         var manager = new ManagerOptions();
         configuration.GetSection(ManagerOptions.SectionName).Bind(manager);
