@@ -106,7 +106,8 @@ public sealed partial class LocalScheduler(
         }
 
         // A look every half second, and sooner when jobs wait for runners (added, released by their dependencies) if
-        // this scheduler starts them; otherwise it only ends drains, for which the regular look is soon enough.
+        // this scheduler starts them and has a core left for another; otherwise (it only ends drains, or its runners
+        // hold every core) an earlier look could start nothing, and under a busy queue would only cost reads.
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -120,7 +121,7 @@ public sealed partial class LocalScheduler(
 
             try
             {
-                await (Spawning ? demand.WaitForLookAsync(MinInterval, Interval, time, stoppingToken) : Task.Delay(Interval, time, stoppingToken)).ConfigureAwait(false);
+                await (Spawning && FreeCores() > 0 ? demand.WaitForLookAsync(MinInterval, Interval, time, stoppingToken) : Task.Delay(Interval, time, stoppingToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
