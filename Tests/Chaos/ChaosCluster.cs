@@ -1,6 +1,7 @@
 using System.Globalization;
 using JobQueue.Home;
 using JobQueue.Tests.Infrastructure;
+using Npgsql;
 
 namespace JobQueue.Tests.Chaos;
 
@@ -10,6 +11,8 @@ namespace JobQueue.Tests.Chaos;
 /// </summary>
 public sealed class ChaosCluster : IAsyncDisposable
 {
+    // Orleans logs each retry of each message to a dead manager: diagnostics leave those out.
+    private static readonly string[] Noise = [" Polly: ", " Orleans.Messaging: Failed to address", " ConnectionManager: Connection attempt"];
     private readonly TempDirectory _scratch = new("chaos");
     private readonly List<ManagerProcess> _managers = [];
     private readonly string[] _settings;
@@ -106,6 +109,45 @@ public sealed class ChaosCluster : IAsyncDisposable
             p[1],
             int.Parse(p[2], CultureInfo.InvariantCulture),
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(p[3], CultureInfo.InvariantCulture))))];
+
+    /// <summary>
+    /// Orleans' membership rows (status, when each manager was suspected and by whom), then what every manager logged
+    /// (its runners' lines included, Orleans' per-message retries left out) between <paramref name="from"/> and
+    /// <paramref name="to"/>, at most <paramref name="limit"/> lines each: printed when a chaos test fails, since its
+    /// homes go with it.
+    /// </summary>
+    public async Task<string> DiagnoseAsync(DateTimeOffset from, DateTimeOffset to, int limit = 40)
+    {
+        var text = new System.Text.StringBuilder();
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var query = new NpgsqlCommand("SELECT port, generation, status, iamalivetime, suspecttimes FROM orleansmembershiptable ORDER BY port", connection);
+            await using var rows = await query.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"-- member port {rows.GetInt32(0)} generation {rows.GetInt32(1)} status {rows.GetInt32(2)} alive {rows.GetDateTime(3):HH:mm:ss.fff} suspected {(rows.IsDBNull(4) ? "never" : rows.GetString(4))}");
+            }
+        }
+
+        for (var i = 0; i < _managers.Count; i++)
+        {
+            var file = Path.Combine(_managers[i].Home, "logs", "manager.log");
+            var lines = !File.Exists(file) ? [] : File.ReadLines(file).Where(l => Within(l, from, to) && !Noise.Any(l.Contains)).Select(l => l.Length > 240 ? l[..240] : l).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"-- manager {i} (pid {_managers[i].Pid}): {lines.Count} lines from {from:HH:mm:ss} to {to:HH:mm:ss}");
+            foreach (var line in lines.Take(limit / 2).Concat(lines.Count > limit ? ["..."] : []).Concat(lines.Skip(Math.Max(limit / 2, lines.Count - limit / 2))))
+            {
+                text.AppendLine(line);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static bool Within(string line, DateTimeOffset from, DateTimeOffset to) =>
+        line.Length >= 19
+        && DateTime.TryParseExact(line[..19], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at)
+        && new DateTimeOffset(at) >= from.AddSeconds(-1) && new DateTimeOffset(at) <= to.AddSeconds(1);
 
     public async ValueTask DisposeAsync()
     {
