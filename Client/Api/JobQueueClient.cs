@@ -343,10 +343,13 @@ public sealed partial class JobQueueClient : IAsyncDisposable
         }
     }
 
+    // The manager's own answers are JobQueueExceptions; anything Orleans raises instead (the manager went away, a
+    // message was rejected or forwarded too often while the managers' view changed, a time-out) means no answer came,
+    // whatever may have happened: NoServer, which callers retry and a reserve follows by giving back what it may hold.
     private static JobQueueException? Translate(string operation, Exception ex) => ex switch
     {
         JobQueueException => null,
-        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or ObjectDisposedException =>
+        OrleansException or TimeoutException or ObjectDisposedException =>
             new JobQueueException(JobQueueErrorKind.NoServer, operation, detail: ex.Message, inner: ex),
         _ => null,
     };

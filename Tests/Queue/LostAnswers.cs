@@ -7,9 +7,17 @@ namespace JobQueue.Tests.Queue;
 public sealed class LostAnswers : IIncomingGrainCallFilter
 {
     private Type? _armed;
+    private Exception? _fault;
 
-    /// <summary>Loses the answer of the next reserve call to a grain of <paramref name="grain"/> that takes a job.</summary>
-    public void Arm(Type grain) => Volatile.Write(ref _armed, grain);
+    /// <summary>
+    /// Loses the answer of the next reserve call to a grain of <paramref name="grain"/> that takes a job, with
+    /// <paramref name="fault"/> (the manager went away, unless told otherwise) in its place.
+    /// </summary>
+    public void Arm(Type grain, Exception? fault = null)
+    {
+        _fault = fault ?? new SiloUnavailableException("the answer was lost (test fault)");
+        Volatile.Write(ref _armed, grain);
+    }
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -18,7 +26,7 @@ public sealed class LostAnswers : IIncomingGrainCallFilter
         if (armed is not null && context.InterfaceMethod?.DeclaringType == armed && context.Result is Job
             && Interlocked.CompareExchange(ref _armed, null, armed) == armed)
         {
-            throw new SiloUnavailableException("the answer was lost (test fault)");
+            throw _fault!;
         }
     }
 }
