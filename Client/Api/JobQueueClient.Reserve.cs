@@ -8,13 +8,22 @@ namespace JobQueue.Client;
 /// Reserving: a long wait is a loop of short calls, each under a lease minted here. When a call fails before its
 /// answer arrives (its manager died holding it, or the store failed mid-commit), the job it may have been granted is
 /// given back before the next reserve, so a lost answer never leaves a job reserved by nobody until its lease runs out.
+/// The grant may also land after the failure is known (the job's own manager still commits it), so until one is found
+/// or <see cref="LateGrantWindow"/> has passed, every reserve looks again.
 /// </summary>
 public sealed partial class JobQueueClient
 {
     /// <summary>The longest a single grain call waits for a job; a longer reserve is a loop of such calls.</summary>
     public static readonly TimeSpan MaxCallWait = JobQueueDefaults.ReserveCallWait;
 
-    private readonly ConcurrentDictionary<string, byte> _unanswered = new(StringComparer.Ordinal);
+    /// <summary>
+    /// How long a failed reserve's grant may still land: the call to the job that carries it expires within Orleans'
+    /// half-minute response time-out, and a commit is retried for at most 8 s. Past that, nothing more can come.
+    /// </summary>
+    private static readonly TimeSpan LateGrantWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>Leases of reserve calls that failed without an answer, with when (this machine's clock) they failed.</summary>
+    private readonly ConcurrentDictionary<string, long> _unanswered = new(StringComparer.Ordinal);
 
     /// <summary>For each job this client reserved, when (on this machine's clock) the answer that granted it arrived.</summary>
     private readonly ConditionalWeakTable<Job, StrongBox<long>> _reservedAt = new();
@@ -85,7 +94,7 @@ public sealed partial class JobQueueClient
             }
             catch (JobQueueException ex) when (ex.Kind is JobQueueErrorKind.NoServer or JobQueueErrorKind.DbError)
             {
-                _unanswered.TryAdd(lease, 0);
+                _unanswered.TryAdd(lease, _time.GetTimestamp());
                 throw;
             }
 
@@ -112,13 +121,19 @@ public sealed partial class JobQueueClient
     /// <summary>When the answer granting <paramref name="job"/> to this client arrived, as a <see cref="TimeProvider"/> timestamp; null for a job this client did not reserve.</summary>
     internal long? ReservedAt(Job job) => _reservedAt.TryGetValue(job, out var at) ? at.Value : null;
 
-    /// <summary>Gives back whatever failed reserve calls may have been granted; a lease stays listed until the manager has answered for it.</summary>
+    /// <summary>
+    /// Gives back whatever failed reserve calls may have been granted. A lease stays listed until the job it was granted
+    /// has been given back, or no grant can land any more.
+    /// </summary>
     private async Task GiveBackUnansweredAsync()
     {
-        foreach (var lease in _unanswered.Keys)
+        foreach (var (lease, failedAt) in _unanswered)
         {
-            await Call("Reserve", _cluster.GetGrain<IJobActionGrain>(0).Abandon(lease), CancellationToken.None).ConfigureAwait(false);
-            _unanswered.TryRemove(lease, out _);
+            if (await Call("Reserve", _cluster.GetGrain<IJobActionGrain>(0).Abandon(lease), CancellationToken.None).ConfigureAwait(false)
+                || _time.GetElapsedTime(failedAt) > LateGrantWindow)
+            {
+                _unanswered.TryRemove(lease, out _);
+            }
         }
     }
 }

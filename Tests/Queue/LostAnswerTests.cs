@@ -49,6 +49,35 @@ public sealed class LostAnswerTests(LostAnswerClusterFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_grant_that_lands_after_the_failed_reserve_was_first_given_back_is_given_back_by_a_later_reserve()
+    {
+        var client = fixture.NewClient();
+        var rep = Jobs.Unique("late");
+        var (ram, otherRam) = (Jobs.UniqueRam(), Jobs.UniqueRam());
+        await client.AddAsync([Jobs.Spec($"echo {rep}", rep, ramMb: ram), Jobs.Spec($"echo other {rep}", rep, ramMb: otherRam)], Ct);
+        Task<Job?> Reserve(int ramMb) => client.ReserveAndStartAsync(TimeSpan.FromSeconds(1), Jobs.GroupFor(ramMb), "host", Ct);
+
+        var key = (await client.GetByCmdAsync($"echo {rep}", "/tmp", cancellationToken: Ct))!.Key;
+        fixture.Faults.ArmLate(typeof(IQueueGrain), key);
+        var failed = await Assert.ThrowsAsync<JobQueueException>(() => Reserve(ram));
+        Assert.Equal(JobQueueErrorKind.NoServer, failed.Kind);
+
+        // The next reserve gives back what the failed one was granted: nothing yet. Then the grant lands.
+        var other = await Reserve(otherRam).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal($"echo other {rep}", other?.Cmd);
+        fixture.Faults.Land();
+        await Eventually.True(
+            async () => (await client.GetByCmdAsync($"echo {rep}", "/tmp", cancellationToken: Ct))?.State == JobState.Running,
+            TimeSpan.FromSeconds(30),
+            "the late grant to land");
+
+        // The clock stands still: only a second give-back, not the lease running out, can make the job available.
+        var job = await Reserve(ram).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal($"echo {rep}", job?.Cmd);
+        Assert.Equal(1, job!.Attempts);
+    }
+
+    [Fact]
     public async Task A_lease_token_too_short_to_be_secret_is_refused_naming_it()
     {
         var queue = fixture.Cluster.Client.GetGrain<IQueueGrain>(Jobs.GroupFor(Jobs.UniqueRam()));
