@@ -13,7 +13,7 @@ namespace JobQueue.Tests.Cli;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ManagerRuntimeTests : IAsyncDisposable
 {
-    private readonly CliHome _home = new("gc");
+    private readonly CliHome _home = new("runtime");
 
     public ValueTask DisposeAsync() => _home.DisposeAsync();
 
