@@ -58,4 +58,22 @@ public sealed class ModifyTests(QueueClusterFixture fixture) : IClassFixture<Que
         Assert.Contains("LimitGroups[0]", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, (await client.GetByCmdAsync($"echo {rep}", "/tmp", cancellationToken: Ct))!.Priority);
     }
+
+    [Fact]
+    public async Task A_mod_and_a_remove_of_more_jobs_than_one_step_reach_each_job_once()
+    {
+        // More than a step of a bulk action, so both the parts a step is read in and the cursor between steps count.
+        var client = fixture.Client;
+        var rep = Jobs.Unique("mod-many");
+        var count = JobQueueDefaults.BulkStepSize + 1500;
+        await client.AddAsync([.. Enumerable.Range(0, count).Select(i => Jobs.Spec($"echo {i} {rep}", rep))], Ct);
+
+        Assert.Equal(count, await client.ModifyAsync(new JobFilter { RepGroup = rep }, new JobModification { Priority = 9 }, Ct));
+
+        var modified = await client.GetByRepGroupAsync(rep, cancellationToken: Ct);
+        Assert.Equal(count, modified.Count);
+        Assert.Equal(count, modified.Count(j => j.Priority == 9));
+        Assert.Equal(count, await client.ApplyAsync(new JobFilter { RepGroup = rep }, BulkAction.Delete, Ct));
+        Assert.Empty(await client.GetByRepGroupAsync(rep, cancellationToken: Ct));
+    }
 }
