@@ -29,6 +29,9 @@ public static partial class ManagerRuntime
     /// <summary>The variable that carries the budget.</summary>
     public const string Gen0Variable = "DOTNET_GCgen0size";
 
+    /// <summary>The variable that chooses the server garbage collector.</summary>
+    public const string ServerGcVariable = "DOTNET_gcServer";
+
     /// <summary>The variable that turns dynamic PGO off for a short-lived manager.</summary>
     public const string PgoVariable = "DOTNET_TieredPGO";
 
@@ -62,6 +65,11 @@ public static partial class ManagerRuntime
         if (!UserChose(Gen0Variable))
         {
             settings.Add((Gen0Variable, Gen0Budget));
+        }
+
+        if (!UserChose(ServerGcVariable))
+        {
+            settings.Add((ServerGcVariable, "1"));
         }
 
         if (shortLived && !UserChose(PgoVariable))

@@ -7,8 +7,8 @@ namespace JobQueue.Tests.Cli;
 
 /// <summary>
 /// Processes that host a manager restart themselves once with their runtime settings (ManagerRuntime): a small gen0
-/// budget, and for <c>jobqueue run</c> no dynamic PGO. The manager keeps its pid, and neither runners nor commands
-/// inherit the settings.
+/// budget, the server garbage collector, and for <c>jobqueue run</c> no dynamic PGO. The manager keeps its pid, and
+/// neither runners nor commands inherit the settings.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ManagerRuntimeTests : IAsyncDisposable
@@ -27,6 +27,7 @@ public sealed class ManagerRuntimeTests : IAsyncDisposable
         Assert.Contains($"pid {info.Pid}", started.Stdout, StringComparison.Ordinal);
         var environment = InitialEnvironment(info.Pid);
         Assert.Contains($"{ManagerRuntime.Gen0Variable}={ManagerRuntime.Gen0Budget}", environment);
+        Assert.Contains($"{ManagerRuntime.ServerGcVariable}=1", environment);
 
         // A long-lived manager keeps dynamic PGO: there it pays for its compiling.
         Assert.DoesNotContain(environment, l => l.StartsWith(ManagerRuntime.PgoVariable + "=", StringComparison.Ordinal));
@@ -62,12 +63,14 @@ public sealed class ManagerRuntimeTests : IAsyncDisposable
         var manager = await File.ReadAllLinesAsync(managerOutput, TestContext.Current.CancellationToken);
         Assert.Contains($"{ManagerRuntime.Gen0Variable}={ManagerRuntime.Gen0Budget}", manager);
         Assert.Contains($"{ManagerRuntime.PgoVariable}=0", manager);
+        Assert.Contains($"{ManagerRuntime.ServerGcVariable}=1", manager);
         foreach (var inherited in new[] { output, runnerOutput })
         {
             var environment = await File.ReadAllLinesAsync(inherited, TestContext.Current.CancellationToken);
             Assert.Contains(environment, l => l.StartsWith("JOBQUEUE_HOME=", StringComparison.Ordinal));
             Assert.DoesNotContain(environment, l => l.StartsWith(ManagerRuntime.Gen0Variable + "=", StringComparison.Ordinal)
                 || l.StartsWith(ManagerRuntime.PgoVariable + "=", StringComparison.Ordinal)
+                || l.StartsWith(ManagerRuntime.ServerGcVariable + "=", StringComparison.Ordinal)
                 || l.StartsWith("JOBQUEUE_RUNTIME_", StringComparison.Ordinal));
         }
     }
