@@ -5,7 +5,7 @@ namespace JobQueue.Silo.Hosting;
 
 /// <summary>
 /// Runtime settings for a process that hosts a manager. The runtime reads them when it starts, and only from the
-/// environment (the first has no name in runtimeconfig.json; the second differs by command of one program), so a
+/// environment (the first has no name in runtimeconfig.json; the others differ by command of one program), so a
 /// process that starts without them sets them and replaces itself (execve: the same pid, arguments and open files)
 /// before it does anything else. They are then taken out of the environment again, so runners and commands
 /// started from this process do not inherit them. A setting the user made is left alone.
@@ -14,6 +14,12 @@ namespace JobQueue.Silo.Hosting;
 /// machine the runtime lets gen0 grow to tens of MB between collections, and a manager allocates steadily (messages,
 /// rows), so its memory grew with its work rather than with what it holds: 319 MB against 257 with a 16 MB budget,
 /// with 100,000 jobs queued.</item>
+/// <item>The server garbage collector (DOTNET_gcServer). A bulk retry of 100,000 jobs keeps every job's new row and
+/// a thousand calls in flight alive across collections; the workstation collector stopped the process for a quarter
+/// of such a retry's time, the server one (collecting on every core, with larger young generations) for a tenth, and
+/// the retry took 25-35% less time. Cycles, <c>jobqueue run</c> and a manager's memory differed by no more than the
+/// noise (ARCHITECTURE.md, "A manager's memory"). Runners and the command line's other commands keep the workstation
+/// collector.</item>
 /// <item>For a manager that lives as long as one <c>jobqueue run</c>: no dynamic profile-guided optimisation
 /// (DOTNET_TieredPGO=0). With it, the runtime compiles each busy method twice more (instrumented, then optimised with
 /// the profile); in a run of seconds that compiling took a third of the process's CPU and never paid for itself
