@@ -21,15 +21,20 @@ internal static class JobRows
     public static readonly string[] UpdateColumns =
         [.. InsertColumns.Where(c => c is not ("key" or "cmd" or "cwd" or "req_group" or "env_key" or "stdout" or "stderr" or "added_at"))];
 
+    /// <summary>The columns that store text; with <see cref="ByteColumns"/> the only ones that do not store a number.</summary>
+    public static readonly IReadOnlySet<string> TextColumns = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "key", "cmd", "cwd", "rep_group", "req_group", "env_key", "queue", "fail_reason", "host", "reserved_by",
+    };
+
+    /// <summary>The columns that store bytes.</summary>
+    public static readonly IReadOnlySet<string> ByteColumns = new HashSet<string>(StringComparer.Ordinal) { "stdout", "stderr" };
+
     private static readonly string[] UpdateColumnsWithOutput = [.. UpdateColumns, "stdout", "stderr"];
 
     private static readonly string[] Selected = ["seq", .. InsertColumns];
 
     private static readonly Dictionary<string, int> Ordinals = Selected.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-
-    // The columns that store text or bytes; every other one stores a number.
-    private static readonly HashSet<string> NotNumbers =
-        new(["key", "cmd", "cwd", "rep_group", "req_group", "env_key", "queue", "fail_reason", "host", "stdout", "stderr", "reserved_by"], StringComparer.Ordinal);
 
     /// <summary>How many columns <see cref="SelectList"/> selects: a column selected after them is at this ordinal.</summary>
     public static int Count => Selected.Length;
@@ -133,7 +138,9 @@ internal static class JobRows
     // Whether two records store the same in a column; numbers are compared without boxing them (an update compares
     // every column of two records, and a bulk retry makes a hundred thousand updates).
     private static bool Same(JobRecord a, JobRecord b, string column) =>
-        NotNumbers.Contains(column) ? Equals(Value(a, column), Value(b, column)) : Number(a, column) == Number(b, column);
+        TextColumns.Contains(column) || ByteColumns.Contains(column)
+            ? Equals(Value(a, column), Value(b, column))
+            : Number(a, column) == Number(b, column);
 
     // The value of a column that stores a number (null for a time not set).
     private static long? Number(JobRecord j, string column) => column switch

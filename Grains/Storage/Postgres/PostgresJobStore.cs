@@ -11,13 +11,6 @@ namespace JobQueue.Grains.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresJobStore : SqlJobStore
 {
-    private static readonly HashSet<string> TextColumns = new(StringComparer.Ordinal)
-    {
-        "key", "cmd", "cwd", "rep_group", "req_group", "env_key", "queue", "fail_reason", "host", "reserved_by",
-    };
-
-    private static readonly HashSet<string> ByteaColumns = new(StringComparer.Ordinal) { "stdout", "stderr" };
-
     private static readonly string InsertSql = BuildInsertSql();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Columns, bool ExpectOne), string> UpdateSqls = new();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ManyUpdateSqls = new(StringComparer.Ordinal);
@@ -226,19 +219,19 @@ public sealed partial class PostgresJobStore : SqlJobStore
     }
 
     private static string ArrayType(string column) =>
-        TextColumns.Contains(column) ? "text[]" : ByteaColumns.Contains(column) ? "bytea[]" : "bigint[]";
+        JobRows.TextColumns.Contains(column) ? "text[]" : JobRows.ByteColumns.Contains(column) ? "bytea[]" : "bigint[]";
 
     private static object Parameter(object? value) => value ?? DBNull.Value;
 
     /// <summary><paramref name="values"/> of <paramref name="column"/> (as <see cref="JobRows.Value"/> gives them) as the typed array its unnest parameter takes.</summary>
     private static object ColumnArray(string column, IEnumerable<object?> values)
     {
-        if (TextColumns.Contains(column))
+        if (JobRows.TextColumns.Contains(column))
         {
             return values.Cast<string?>().ToArray();
         }
 
-        if (ByteaColumns.Contains(column))
+        if (JobRows.ByteColumns.Contains(column))
         {
             return values.Cast<byte[]?>().ToArray();
         }
