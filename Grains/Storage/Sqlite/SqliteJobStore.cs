@@ -235,12 +235,15 @@ public sealed partial class SqliteJobStore : SqlJobStore
         cmd.ExecuteNonQuery();
     }
 
-    private static void BindJob(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IEnumerable<string> columns)
+    // Binds the job's columns to the command's first parameters, which were added in the same order (by position: an
+    // add binds 33 values a job, and a lookup by name searches the parameters one by one).
+    private static void BindJob(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IReadOnlyList<string> columns)
     {
         cmd.Transaction = transaction;
-        foreach (var column in columns)
+        var parameters = cmd.Parameters;
+        for (var i = 0; i < columns.Count; i++)
         {
-            cmd.Parameters["@" + column].Value = JobRows.Value(job, column) ?? DBNull.Value;
+            parameters[i].Value = JobRows.Value(job, columns[i]) ?? DBNull.Value;
         }
     }
 
@@ -274,7 +277,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
         var insertValues = string.Join(", ", JobRows.InsertColumns.Select(c => "@" + c));
         _insertJob = SqliteEffects.Command(
             writer,
-            $"INSERT INTO jq_jobs ({insertList}) VALUES ({insertValues}) ON CONFLICT (key) DO NOTHING RETURNING seq",
+            $"INSERT INTO jq_jobs ({insertList}) VALUES ({insertValues}) ON CONFLICT (key) DO NOTHING",
             JobRows.InsertColumns);
         _insertHistory = SqliteEffects.Command(
             writer,
@@ -304,9 +307,10 @@ public sealed partial class SqliteJobStore : SqlJobStore
         foreach (var job in insert.Jobs)
         {
             BindJob(cmd, transaction, job, JobRows.InsertColumns);
-            if (cmd.ExecuteScalar() is long seq)
+            if (cmd.ExecuteNonQuery() == 1)
             {
-                inserted.Add(job with { Seq = seq });
+                // seq is the table's rowid. No RETURNING: it makes SQLite keep a statement journal for every insert.
+                inserted.Add(job with { Seq = SQLitePCL.raw.sqlite3_last_insert_rowid(transaction.Connection!.Handle) });
             }
         }
 
