@@ -10,7 +10,7 @@ public sealed class BenchTests : IDisposable
     public void Dispose() => _home.Dispose();
 
     [Theory]
-    [InlineData("add", new[] { "add_throughput" })]
+    [InlineData("add", new[] { "add_throughput", "add_throughput_vs_fsync_log" })]
     [InlineData("bulk", new[] { "bulk_retry_buried", "bulk_mod", "bulk_retry_after_restart", "bulk_mod_after_restart" })]
     [InlineData("cycle", new[] { "cycle_throughput", "cycle_throughput_vs_fsync_log", "cycle_throughput_reserve_and_start", "cycle_throughput_combined", "cycle_throughput_tls" })]
     [InlineData("deps", new[] { "deps_pipeline_cycle_throughput", "deps_pipeline_add_throughput", "deps_pipeline_peak_memory" })]
