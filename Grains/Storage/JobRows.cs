@@ -142,8 +142,8 @@ internal static class JobRows
             ? Equals(Value(a, column), Value(b, column))
             : Number(a, column) == Number(b, column);
 
-    // The value of a column that stores a number (null for a time not set).
-    private static long? Number(JobRecord j, string column) => column switch
+    /// <summary>The value of a column that stores a number (null for a time not set).</summary>
+    internal static long? Number(JobRecord j, string column) => column switch
     {
         "version" => j.Version,
         "ram_mb" => j.RamMb,

@@ -19,10 +19,10 @@ public sealed partial class SqliteJobStore : SqlJobStore
     private readonly SqliteIoThreads _readers = new("jobqueue sqlite read", Math.Clamp(Environment.ProcessorCount, 2, 8));
     private readonly SqliteIoThreads _writerThread = new("jobqueue sqlite write", 1);
     private SqliteConnection? _writer;
-    private SqliteCommand? _insertJob;
+    private SqliteRowInsert? _insertJob;
     private SqliteRowUpdates? _updates;
     private SqliteCommand? _deleteJob;
-    private SqliteCommand? _insertHistory;
+    private SqliteRowInsert? _insertHistory;
     private SqliteEffects? _effects;
     private SqliteLimitSlots? _limits;
     private SqliteCommand? _insertEnv;
@@ -199,7 +199,9 @@ public sealed partial class SqliteJobStore : SqlJobStore
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var cmd in new[] { _insertJob, _deleteJob, _insertHistory, _insertEnv })
+            _insertJob?.Dispose();
+            _insertHistory?.Dispose();
+            foreach (var cmd in new[] { _deleteJob, _insertEnv })
             {
                 cmd?.Dispose();
             }
@@ -235,18 +237,6 @@ public sealed partial class SqliteJobStore : SqlJobStore
         cmd.ExecuteNonQuery();
     }
 
-    // Binds the job's columns to the command's first parameters, which were added in the same order (by position: an
-    // add binds 33 values a job, and a lookup by name searches the parameters one by one).
-    private static void BindJob(SqliteCommand cmd, SqliteTransaction transaction, JobRecord job, IReadOnlyList<string> columns)
-    {
-        cmd.Transaction = transaction;
-        var parameters = cmd.Parameters;
-        for (var i = 0; i < columns.Count; i++)
-        {
-            parameters[i].Value = JobRows.Value(job, columns[i]) ?? DBNull.Value;
-        }
-    }
-
     /// <inheritdoc />
     protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
         await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -273,16 +263,9 @@ public sealed partial class SqliteJobStore : SqlJobStore
 
     private void PrepareWriterCommands(SqliteConnection writer)
     {
-        var insertList = string.Join(", ", JobRows.InsertColumns);
-        var insertValues = string.Join(", ", JobRows.InsertColumns.Select(c => "@" + c));
-        _insertJob = SqliteEffects.Command(
-            writer,
-            $"INSERT INTO jq_jobs ({insertList}) VALUES ({insertValues}) ON CONFLICT (key) DO NOTHING",
-            JobRows.InsertColumns);
-        _insertHistory = SqliteEffects.Command(
-            writer,
-            $"INSERT INTO jq_history (seq, {insertList}, archived_at) VALUES (@seq, {insertValues}, @archived_at)",
-            [.. JobRows.InsertColumns, "seq", "archived_at"]);
+        // No RETURNING seq (the table's rowid): it makes SQLite keep a statement journal of every page each insert touches.
+        _insertJob = new SqliteRowInsert(writer, "jq_jobs", JobRows.InsertColumns, [], "ON CONFLICT (key) DO NOTHING");
+        _insertHistory = new SqliteRowInsert(writer, "jq_history", JobRows.InsertColumns, ["seq", "archived_at"]);
 
         _updates = new SqliteRowUpdates(writer);
         _deleteJob = SqliteEffects.Command(writer, "DELETE FROM jq_jobs WHERE key = @key AND seq = @expected_seq AND version = @expected", "key", "expected_seq", "expected");
@@ -302,15 +285,12 @@ public sealed partial class SqliteJobStore : SqlJobStore
             envCmd.ExecuteNonQuery();
         }
 
-        var cmd = _insertJob!;
         var inserted = new List<JobRecord>(insert.Jobs.Count);
         foreach (var job in insert.Jobs)
         {
-            BindJob(cmd, transaction, job, JobRows.InsertColumns);
-            if (cmd.ExecuteNonQuery() == 1)
+            if (_insertJob!.Insert(job, []) is { } seq)
             {
-                // seq is the table's rowid. No RETURNING: it makes SQLite keep a statement journal for every insert.
-                inserted.Add(job with { Seq = SQLitePCL.raw.sqlite3_last_insert_rowid(transaction.Connection!.Handle) });
+                inserted.Add(job with { Seq = seq });
             }
         }
 
@@ -348,10 +328,7 @@ public sealed partial class SqliteJobStore : SqlJobStore
                 rows = _deleteJob.ExecuteNonQuery();
                 if (rows == 1 && change is { Kind: JobChangeKind.Archive, After: { } run })
                 {
-                    BindJob(_insertHistory!, transaction, run, JobRows.InsertColumns);
-                    _insertHistory!.Parameters["@seq"].Value = run.Seq;
-                    _insertHistory.Parameters["@archived_at"].Value = (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds();
-                    _insertHistory.ExecuteNonQuery();
+                    _insertHistory!.Insert(run, [run.Seq, (run.EndedAt ?? run.AddedAt).ToUnixTimeMilliseconds()]);
                 }
 
                 break;
