@@ -170,6 +170,20 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_that_printed_nothing_keeps_empty_output_apart_from_none()
+    {
+        var job = (await InsertAsync(Job("silent"))).Jobs.Single();
+        var done = job with { Version = 2, State = JobState.Complete, Exited = true, StdOut = [], StdErr = null, EndedAt = Now };
+
+        Assert.IsType<Committed>(await Writer.WriteAsync(new JobChange(job, done, JobChangeKind.Archive)));
+
+        var run = Assert.Single(await Store.Monitor.GetRunsAsync(job.Key, withOutput: true, Ct));
+        Assert.Empty(Assert.IsType<byte[]>(run.StdOut));
+        Assert.Null(run.StdErr);
+        Assert.Equal(job.Seq, run.Seq);
+    }
+
+    [Fact]
     public async Task Delete_removes_the_row_and_its_count()
     {
         var job = (await InsertAsync(Job("deleted"))).Jobs.Single();
